@@ -1,0 +1,85 @@
+"""The narrow ports the resolvers see: what Case Graph needs of each backend, no more.
+
+The real adapters implement these; tests may pass anything that honours them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
+from adapters.records import (
+    AccessRecord,
+    AddressRecord,
+    CasePage,
+    CaseRecord,
+    ContactPage,
+    ContactRecord,
+    CustodyRecord,
+    EventRecord,
+    ManagerRecord,
+    OffenceRecord,
+    ProviderRecord,
+    RegistrationRecord,
+    RequirementRecord,
+    SentenceRecord,
+    StaffRecord,
+    TeamRecord,
+)
+
+
+class DeliusPort(Protocol):
+    """Batch-shaped reads of nDelius. Missing keys mean "not found"."""
+
+    async def cases_by_crn(self, crns: Sequence[str]) -> Mapping[str, CaseRecord]: ...
+    async def addresses_by_offender(
+        self, offender_ids: Sequence[int]
+    ) -> Mapping[int, tuple[AddressRecord, ...]]: ...
+    async def access_for_user(
+        self, offender_ids: Sequence[int], username: str | None
+    ) -> Mapping[int, AccessRecord]: ...
+    async def providers_by_id(self, ids: Sequence[int]) -> Mapping[int, ProviderRecord]: ...
+    async def providers_by_code(self, codes: Sequence[str]) -> Mapping[str, ProviderRecord]: ...
+    async def teams_by_id(self, ids: Sequence[int]) -> Mapping[int, TeamRecord]: ...
+    async def teams_by_code(self, codes: Sequence[str]) -> Mapping[str, TeamRecord]: ...
+    async def teams_by_staff(
+        self, staff_ids: Sequence[int]
+    ) -> Mapping[int, tuple[TeamRecord, ...]]: ...
+    async def staff_by_id(self, ids: Sequence[int]) -> Mapping[int, StaffRecord]: ...
+    async def staff_by_code(self, codes: Sequence[str]) -> Mapping[str, StaffRecord]: ...
+    async def managers_by_offender(
+        self, offender_ids: Sequence[int]
+    ) -> Mapping[int, tuple[ManagerRecord, ...]]: ...
+    async def events_by_offender(
+        self, offender_ids: Sequence[int]
+    ) -> Mapping[int, tuple[EventRecord, ...]]: ...
+    async def offences_by_event(
+        self, event_ids: Sequence[int]
+    ) -> Mapping[int, tuple[OffenceRecord, ...]]: ...
+    async def sentences_by_event(
+        self, event_ids: Sequence[int]
+    ) -> Mapping[int, SentenceRecord]: ...
+    async def requirements_by_sentence(
+        self, sentence_ids: Sequence[int]
+    ) -> Mapping[int, tuple[RequirementRecord, ...]]: ...
+    async def custody_by_sentence(
+        self, sentence_ids: Sequence[int]
+    ) -> Mapping[int, CustodyRecord]: ...
+    async def registrations_by_offender(
+        self, offender_ids: Sequence[int]
+    ) -> Mapping[int, tuple[RegistrationRecord, ...]]: ...
+    async def contact_pages(self, requests: Sequence[ContactPageRequest]) -> list[ContactPage]: ...
+    async def contact_counts(
+        self, offender_ids: Sequence[int], spec: ContactFilterSpec
+    ) -> Mapping[int, int]: ...
+    async def next_appointments(
+        self, offender_ids: Sequence[int]
+    ) -> Mapping[int, ContactRecord]: ...
+    async def contacts_by_id(self, contact_ids: Sequence[int]) -> Mapping[int, ContactRecord]: ...
+    async def caseload(
+        self, staff_code: str, first: int, after: CaseloadPosition | None
+    ) -> CasePage: ...
+    async def search_cases(self, spec: CaseSearchSpec, first: int, offset: int) -> CasePage: ...
+    async def is_ready(self) -> bool: ...
+    async def aclose(self) -> None: ...

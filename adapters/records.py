@@ -1,0 +1,251 @@
+"""Plain frozen records the nDelius adapter returns: no driver rows, no legacy encodings.
+
+Flags are booleans, code-list ids are ``CodedValue``, soft-deleted rows never appear,
+contact times are timezone-aware datetimes. Ids are nDelius surrogate keys, used only to
+join records to each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+Day = date
+"""Alias used where a record has a field named ``date``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodedValue:
+    """A value from a legacy code list."""
+
+    code: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRecord:
+    """A provider (PROBATION_AREA): NPS region, or a CRC when private."""
+
+    id: int
+    code: str
+    description: str
+    is_private: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRecord:
+    """A team of practitioners within one provider."""
+
+    id: int
+    code: str
+    description: str
+    telephone: str | None
+    provider_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    """A member of staff; ``unallocated`` marks a team's placeholder (code ending in U)."""
+
+    id: int
+    code: str
+    forename: str
+    surname: str
+    grade: CodedValue | None
+    provider_id: int
+    unallocated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerRecord:
+    """One community offender manager allocation, current or historic."""
+
+    id: int
+    offender_id: int
+    staff: StaffRecord
+    team: TeamRecord
+    provider: ProviderRecord
+    allocated_on: Day
+    ended_on: Day | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    """The person on probation (OFFENDER), live row only."""
+
+    offender_id: int
+    crn: str
+    forename: str
+    middle_names: tuple[str, ...]
+    surname: str
+    preferred_name: str | None
+    date_of_birth: Day
+    gender: CodedValue | None
+    pnc_number: str | None
+    noms_number: str | None
+    cro_number: str | None
+    tier: CodedValue | None
+    has_exclusions: bool
+    has_restrictions: bool
+    exclusion_message: str | None
+    restriction_message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRecord:
+    """Whether one user is kept from one case by limited-access rules."""
+
+    offender_id: int
+    excluded: bool
+    restricted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One court referral (EVENT)."""
+
+    id: int
+    offender_id: int
+    number: int
+    active: bool
+    referral_date: Day
+    conviction_date: Day | None
+    in_breach: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OffenceRecord:
+    """An offence on an event, main or additional."""
+
+    event_id: int
+    main: bool
+    code: str
+    description: str
+    category: str | None
+    date: Day | None
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRecord:
+    """The disposal of an event."""
+
+    id: int
+    event_id: int
+    type: CodedValue
+    date: Day
+    length: int | None
+    length_units: str | None
+    expected_end_date: Day | None
+    termination_date: Day | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementRecord:
+    """A requirement of a community or suspended sentence."""
+
+    id: int
+    sentence_id: int
+    category: CodedValue
+    sub_category: CodedValue | None
+    length: int | None
+    length_units: str | None
+    start_date: Day
+    termination_date: Day | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDateRecord:
+    """A custody key date, e.g. the sentence expiry date."""
+
+    type: CodedValue
+    date: Day
+
+
+@dataclass(frozen=True, slots=True)
+class CustodyRecord:
+    """The custodial part of a sentence."""
+
+    id: int
+    sentence_id: int
+    status: CodedValue
+    institution: str | None
+    key_dates: tuple[KeyDateRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationRecord:
+    """A register entry (risk flag) on a case."""
+
+    id: int
+    offender_id: int
+    type: CodedValue
+    colour: str | None
+    level: CodedValue | None
+    category: CodedValue | None
+    registered_on: Day
+    next_review_on: Day | None
+    review_overdue: bool
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRecord:
+    """An address of the person, current or historic."""
+
+    id: int
+    offender_id: int
+    building_name: str | None
+    address_number: str | None
+    street_name: str | None
+    district: str | None
+    town: str | None
+    county: str | None
+    postcode: str | None
+    no_fixed_abode: bool
+    status: CodedValue
+    start_date: Day
+    end_date: Day | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """One entry of the case's activity log: an appointment, a note, a system entry."""
+
+    id: int
+    offender_id: int
+    type: CodedValue
+    is_appointment: bool
+    date: Day
+    start: datetime | None
+    end: datetime | None
+    outcome: CodedValue | None
+    attended: bool | None
+    complied: bool | None
+    sensitive: bool
+    notes: str | None
+    staff_id: int
+    team_id: int
+    provider_id: int
+    event_number: int | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPage:
+    """One page of a case's contacts, newest first."""
+
+    contacts: tuple[ContactRecord, ...]
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """One page of cases from a caseload or a search, in order."""
+
+    cases: tuple[CaseRecord, ...]
+    has_next: bool
+    total_count: int | None
