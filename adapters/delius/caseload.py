@@ -65,11 +65,14 @@ class CaseListQueries:
             args.append(value)
             return f"${len(args)}"
 
-        score = "1.0"
+        order = "o.surname, o.first_name, o.crn"
         if spec.name:
             name = param(spec.name.strip().lower())
             conditions.append(f"{name} <% ps.search_name")
-            score = f"word_similarity({name}, ps.search_name) + similarity({name}, ps.search_name)"
+            order = (
+                f"word_similarity({name}, ps.search_name) + similarity({name}, ps.search_name)"
+                f" DESC, {order}"
+            )
         if spec.date_of_birth is not None:
             conditions.append(f"ps.date_of_birth = {param(spec.date_of_birth)}")
         if spec.pnc_number:
@@ -82,7 +85,7 @@ class CaseListQueries:
             JOIN offender o ON o.offender_id = ps.offender_id AND o.soft_deleted = 0
             {CASE_JOINS}
             WHERE {" AND ".join(conditions)}
-            ORDER BY {score} DESC, o.surname, o.first_name, o.crn
+            ORDER BY {order}
             OFFSET {param(offset)} LIMIT {param(first + 1)}
         """
         rows = await self._db.fetch(sql, *args)

@@ -1,0 +1,1 @@
+"""The HTTP edge of Case Graph: the starlette app, settings, and the ``casegraph`` command."""

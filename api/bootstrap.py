@@ -1,0 +1,58 @@
+"""The composition root: turns settings into open adapters, and closes them again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from adapters.delius import DeliusAdapter, PoolOptions
+from adapters.errors import BackendError
+from api.settings import Settings
+from resolvers.context import Backends, Limits
+
+log = logging.getLogger("casegraph")
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The per-request caps from settings."""
+    return Limits(
+        max_cases=settings.max_cases,
+        max_page_size=settings.max_page_size,
+        max_representations=settings.max_representations,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+    """Open every adapter with its timeouts; close them on the way out."""
+    delius = await DeliusAdapter.connect(
+        settings.delius_dsn.value,
+        PoolOptions(
+            min_size=settings.delius_pool_min,
+            max_size=settings.delius_pool_max,
+            connect_timeout=settings.delius_connect_timeout,
+            statement_timeout=settings.delius_statement_timeout,
+        ),
+    )
+    refresher = None
+    if settings.search_refresh_seconds > 0:
+        refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
+    try:
+        yield Backends(delius=delius)
+    finally:
+        if refresher is not None:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
+        await delius.aclose()
+
+
+async def _refresh_search(delius: DeliusAdapter, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await delius.refresh_search()
+        except BackendError:
+            log.warning("person search refresh failed; will try again")

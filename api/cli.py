@@ -1,0 +1,124 @@
+"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from api.settings import Settings, SettingsError
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if args.migrate:
+        from adapters.delius.migrate import migrate
+
+        asyncio.run(migrate(settings.delius_dsn.value))
+    uvicorn.run(
+        "api.app:app_from_env",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from api.demo import run_demo
+
+    return run_demo(offenders=args.offenders, seed=args.seed, port=args.port)
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from adapters.delius.migrate import migrate, refresh_search
+    from sandbox.ndelius.load import load_contract
+    from sandbox.ndelius.seed import seed_database
+
+    dsn = args.dsn or Settings.from_env().delius_dsn.value
+
+    async def run() -> None:
+        if args.load_contract:
+            await load_contract(dsn)
+        report = await seed_database(dsn, offenders=args.offenders, seed=args.seed)
+        await migrate(dsn)
+        await refresh_search(dsn)
+        print(report)
+
+    asyncio.run(run())
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from adapters.delius.migrate import migrate
+
+    applied = asyncio.run(migrate(Settings.from_env().delius_dsn.value))
+    print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
+    return 0
+
+
+def _refresh_search(args: argparse.Namespace) -> int:
+    from adapters.delius.migrate import refresh_search
+
+    asyncio.run(refresh_search(Settings.from_env().delius_dsn.value))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from schema import print_sdl
+
+    sys.stdout.write(print_sdl())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    main = argparse.ArgumentParser(prog="casegraph", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="seed a throwaway nDelius and serve the graph")
+    demo.add_argument("--offenders", type=int, default=10_000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(run=_demo)
+
+    serve = commands.add_parser("serve", help="serve against CASEGRAPH_DELIUS_DSN")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.set_defaults(run=_serve)
+
+    seed = commands.add_parser("seed", help="fill a database with synthetic nDelius data")
+    seed.add_argument("--offenders", type=int, default=10_000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--dsn", help="defaults to CASEGRAPH_DELIUS_DSN")
+    seed.add_argument("--load-contract", action="store_true", help="create the tables first")
+    seed.set_defaults(run=_seed)
+
+    commands.add_parser("migrate", help="create or update the casegraph schema").set_defaults(
+        run=_migrate
+    )
+    commands.add_parser("refresh-search", help="rebuild the person search").set_defaults(
+        run=_refresh_search
+    )
+    commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``casegraph`` command."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SettingsError as error:
+        print(f"casegraph: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

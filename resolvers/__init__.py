@@ -1,0 +1,1 @@
+"""Field resolvers and the per-request aiodataloader loaders they read through."""

@@ -1,0 +1,182 @@
+"""The per-request loaders over the nDelius port: one per (relation, key)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+from adapters.errors import BackendError
+from adapters.ports import DeliusPort
+from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
+from adapters.records import (
+    AccessRecord,
+    AddressRecord,
+    CasePage,
+    CaseRecord,
+    ContactPage,
+    ContactRecord,
+    CustodyRecord,
+    EventRecord,
+    ManagerRecord,
+    OffenceRecord,
+    ProviderRecord,
+    RegistrationRecord,
+    RequirementRecord,
+    SentenceRecord,
+    StaffRecord,
+    TeamRecord,
+)
+from resolvers.errors import from_backend
+from resolvers.loader import KeyLoader
+
+ContactCountKey = tuple[int, ContactFilterSpec]
+
+
+class DeliusLoaders:
+    """Loaders created lazily on first use; they live exactly as long as one request.
+
+    Lists whose pages cannot be batched (a caseload, a search) are plain calls here too,
+    so resolvers reach nDelius one way only and see public errors only.
+    """
+
+    def __init__(self, port: DeliusPort, username: str | None) -> None:
+        self._port = port
+        self._username = username
+
+    async def caseload(
+        self, staff_code: str, first: int, after: CaseloadPosition | None
+    ) -> CasePage:
+        """One page of a practitioner's caseload."""
+        try:
+            return await self._port.caseload(staff_code, first, after)
+        except BackendError as error:
+            raise from_backend(error) from error
+
+    async def search(self, spec: CaseSearchSpec, first: int, offset: int) -> CasePage:
+        """One page of search results."""
+        try:
+            return await self._port.search_cases(spec, first, offset)
+        except BackendError as error:
+            raise from_backend(error) from error
+
+    @cached_property
+    def case_by_crn(self) -> KeyLoader[str, CaseRecord]:
+        """Live cases by CRN."""
+        return KeyLoader(self._port.cases_by_crn)
+
+    @cached_property
+    def access(self) -> KeyLoader[int, AccessRecord]:
+        """Limited-access decisions for this request's user, by offender id."""
+        username = self._username
+
+        async def fetch(ids: Sequence[int]) -> Mapping[int, AccessRecord]:
+            return await self._port.access_for_user(ids, username)
+
+        return KeyLoader(fetch)
+
+    @cached_property
+    def managers(self) -> KeyLoader[int, tuple[ManagerRecord, ...]]:
+        """Manager allocations by offender id, active first."""
+        return KeyLoader(self._port.managers_by_offender)
+
+    @cached_property
+    def events(self) -> KeyLoader[int, tuple[EventRecord, ...]]:
+        """Events by offender id."""
+        return KeyLoader(self._port.events_by_offender)
+
+    @cached_property
+    def offences(self) -> KeyLoader[int, tuple[OffenceRecord, ...]]:
+        """Offences by event id."""
+        return KeyLoader(self._port.offences_by_event)
+
+    @cached_property
+    def sentence(self) -> KeyLoader[int, SentenceRecord]:
+        """Sentences by event id."""
+        return KeyLoader(self._port.sentences_by_event)
+
+    @cached_property
+    def requirements(self) -> KeyLoader[int, tuple[RequirementRecord, ...]]:
+        """Requirements by sentence id."""
+        return KeyLoader(self._port.requirements_by_sentence)
+
+    @cached_property
+    def custody(self) -> KeyLoader[int, CustodyRecord]:
+        """Custody by sentence id."""
+        return KeyLoader(self._port.custody_by_sentence)
+
+    @cached_property
+    def registrations(self) -> KeyLoader[int, tuple[RegistrationRecord, ...]]:
+        """Registrations by offender id."""
+        return KeyLoader(self._port.registrations_by_offender)
+
+    @cached_property
+    def addresses(self) -> KeyLoader[int, tuple[AddressRecord, ...]]:
+        """Addresses by offender id."""
+        return KeyLoader(self._port.addresses_by_offender)
+
+    @cached_property
+    def next_appointment(self) -> KeyLoader[int, ContactRecord]:
+        """The next appointment by offender id."""
+        return KeyLoader(self._port.next_appointments)
+
+    @cached_property
+    def contact_page(self) -> KeyLoader[ContactPageRequest, ContactPage]:
+        """Pages of contacts by (case, page size, position, filter)."""
+
+        async def fetch(
+            requests: Sequence[ContactPageRequest],
+        ) -> Mapping[ContactPageRequest, ContactPage]:
+            return dict(zip(requests, await self._port.contact_pages(requests), strict=True))
+
+        return KeyLoader(fetch)
+
+    @cached_property
+    def contact_count(self) -> KeyLoader[ContactCountKey, int]:
+        """How many contacts match a filter, by (offender id, filter)."""
+
+        async def fetch(keys: Sequence[ContactCountKey]) -> Mapping[ContactCountKey, int]:
+            by_filter: dict[ContactFilterSpec, list[int]] = {}
+            for offender_id, spec in keys:
+                by_filter.setdefault(spec, []).append(offender_id)
+            found: dict[ContactCountKey, int] = {}
+            for spec, offender_ids in by_filter.items():
+                counts = await self._port.contact_counts(offender_ids, spec)
+                found.update({(oid, spec): counts.get(oid, 0) for oid in offender_ids})
+            return found
+
+        return KeyLoader(fetch)
+
+    @cached_property
+    def provider_by_id(self) -> KeyLoader[int, ProviderRecord]:
+        """Providers by surrogate id."""
+        return KeyLoader(self._port.providers_by_id)
+
+    @cached_property
+    def provider_by_code(self) -> KeyLoader[str, ProviderRecord]:
+        """Providers by code."""
+        return KeyLoader(self._port.providers_by_code)
+
+    @cached_property
+    def team_by_id(self) -> KeyLoader[int, TeamRecord]:
+        """Teams by surrogate id."""
+        return KeyLoader(self._port.teams_by_id)
+
+    @cached_property
+    def team_by_code(self) -> KeyLoader[str, TeamRecord]:
+        """Teams by code."""
+        return KeyLoader(self._port.teams_by_code)
+
+    @cached_property
+    def teams_by_staff(self) -> KeyLoader[int, tuple[TeamRecord, ...]]:
+        """Current teams by staff id."""
+        return KeyLoader(self._port.teams_by_staff)
+
+    @cached_property
+    def staff_by_id(self) -> KeyLoader[int, StaffRecord]:
+        """Staff by surrogate id."""
+        return KeyLoader(self._port.staff_by_id)
+
+    @cached_property
+    def staff_by_code(self) -> KeyLoader[str, StaffRecord]:
+        """Staff by officer code."""
+        return KeyLoader(self._port.staff_by_code)

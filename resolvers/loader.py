@@ -1,0 +1,53 @@
+"""A typed face for aiodataloader: one ``KeyLoader`` per (backend, key), per request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Generic, TypeVar, cast
+
+from aiodataloader import DataLoader
+
+from adapters.errors import BackendError
+from resolvers.errors import from_backend
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchFetch = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
+
+
+class KeyLoader(Generic[K, V]):
+    """Batches and caches loads of one kind of record by key, for one request.
+
+    ``fetch`` gets every key asked for in one tick of the event loop and returns what it
+    found; a missing key loads as None. An exception from ``fetch`` fails every key of
+    that batch; an exception *instance* in the mapping fails only its own key. A backend
+    failure reaches the caller as the public error for the field that needed it.
+    """
+
+    def __init__(self, fetch: BatchFetch[K, V], *, max_batch_size: int | None = None) -> None:
+        async def batch(keys: list[K]) -> list[V | BaseException | None]:
+            found = await fetch(keys)
+            return [found.get(key) for key in keys]
+
+        self._loader = DataLoader(batch_load_fn=batch, max_batch_size=max_batch_size)
+
+    async def load(self, key: K) -> V | None:
+        """The record for one key, or None when not found."""
+        try:
+            result = cast("V | None", await self._loader.load(key))
+        except BackendError as error:
+            raise from_backend(error) from error
+        return result
+
+    async def load_many(self, keys: Sequence[K]) -> list[V | None]:
+        """Records for many keys, in order."""
+        try:
+            results = cast("list[V | None]", await self._loader.load_many(list(keys)))
+        except BackendError as error:
+            raise from_backend(error) from error
+        return results
+
+    def prime(self, key: K, value: V) -> None:
+        """Remember a record fetched another way, so loading it costs nothing."""
+        self._loader.prime(key, value)

@@ -1,0 +1,60 @@
+"""Pick example cases out of a seeded nDelius database, for the demo's opening message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+
+@dataclass(frozen=True, slots=True)
+class Showcase:
+    """CRNs and codes worth trying first."""
+
+    community_crn: str | None
+    custody_crn: str | None
+    partner_crn: str | None
+    limited_crn: str | None
+    staff_code: str | None
+
+
+_ACTIVE_CASE = """
+SELECT o.crn FROM offender o
+JOIN event e ON e.offender_id = o.offender_id AND e.soft_deleted = 0 AND e.active_flag = 1
+JOIN disposal d ON d.event_id = e.event_id AND d.soft_deleted = 0
+JOIN r_disposal_type dt ON dt.disposal_type_id = d.disposal_type_id
+JOIN offender_manager om ON om.offender_id = o.offender_id AND om.active_flag = 1
+     AND om.soft_deleted = 0
+JOIN probation_area pa ON pa.probation_area_id = om.probation_area_id
+WHERE o.soft_deleted = 0 AND o.current_exclusion = 0 AND o.current_restriction = 0
+  AND dt.custodial_order = $1 AND pa.private = $2
+  AND EXISTS (SELECT 1 FROM rqmnt r WHERE r.disposal_id = d.disposal_id AND r.soft_deleted = 0)
+     = ($1 = 'N')
+ORDER BY o.crn LIMIT 1
+"""
+
+
+async def showcase(dsn: str) -> Showcase:
+    """A community case and a custody case held by the NPS, a CRC case, a limited case."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        community = await connection.fetchval(_ACTIVE_CASE, "N", 0)
+        custody = await connection.fetchval(_ACTIVE_CASE, "Y", 0)
+        partner = await connection.fetchval(_ACTIVE_CASE, "N", 1)
+        limited = await connection.fetchval(
+            "SELECT crn FROM offender WHERE soft_deleted = 0 AND "
+            "(current_exclusion = 1 OR current_restriction = 1) ORDER BY crn LIMIT 1"
+        )
+        staff = await connection.fetchval(
+            "SELECT s.officer_code FROM offender_manager om JOIN staff s "
+            "ON s.staff_id = om.allocation_staff_id WHERE om.active_flag = 1 "
+            "AND om.soft_deleted = 0 AND s.officer_code NOT LIKE '%U' "
+            "GROUP BY s.officer_code ORDER BY count(*) DESC, s.officer_code LIMIT 1"
+        )
+    finally:
+        await connection.close()
+
+    def clean(value: str | None) -> str | None:
+        return value.strip() if value else None
+
+    return Showcase(clean(community), clean(custody), clean(partner), clean(limited), clean(staff))

@@ -1,0 +1,32 @@
+"""The case graph's GraphQL schema: strawberry types, a Federation v2 subgraph.
+
+Types are grouped by business area (case, person, events, contacts, organisation); each
+builds itself from adapter records with ``from_record`` and reads relations through the
+request's loaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from schema.query import Query
+
+FEDERATION_VERSION: Final = "2.9"
+
+
+def build_schema(extensions: Sequence[type[SchemaExtension] | Any] = ()) -> strawberry.Schema:
+    """The federated schema, with the given extensions (classes or factories)."""
+    return strawberry.federation.Schema(
+        query=Query,
+        extensions=list(extensions),
+        federation_version=FEDERATION_VERSION,
+    )
+
+
+def print_sdl() -> str:
+    """The schema in SDL, as committed in schema.graphql."""
+    return build_schema().as_str() + "\n"

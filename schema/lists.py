@@ -1,0 +1,46 @@
+"""Pages of cases: caseloads and search results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+
+from adapters.records import CasePage, CaseRecord
+from resolvers.cases import ensure_visible
+from resolvers.context import Info
+from schema.case import Case
+from schema.common import PageInfo
+
+
+@strawberry.type(description="A case in a list, and the cursor just after it.")
+class CaseEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this case.")
+    record: strawberry.Private[CaseRecord]
+
+    @strawberry.field(
+        description="The case; null, with a LIMITED_ACCESS error, when the caller may not see it."
+    )
+    async def node(self, info: Info) -> Case | None:
+        return Case.from_record(await ensure_visible(info.context, self.record))
+
+
+@strawberry.type(description="A page of cases.")
+class CaseConnection:
+    edges: list[CaseEdge] = strawberry.field(description="The cases of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    total_count: int | None = strawberry.field(
+        description="How many cases match across all pages, where known."
+    )
+
+    @classmethod
+    def of(cls, page: CasePage, cursor_of: Callable[[int, CaseRecord], str]) -> CaseConnection:
+        """A connection over one page, with ``cursor_of(index, case)`` giving each cursor."""
+        edges = [CaseEdge(cursor=cursor_of(i, r), record=r) for i, r in enumerate(page.cases)]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
+            ),
+            total_count=page.total_count,
+        )
