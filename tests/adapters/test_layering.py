@@ -1,0 +1,48 @@
+"""Data flows one way: adapters never import the layers above them or strawberry."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN_IN_ADAPTERS = {"schema", "resolvers", "api", "strawberry", "graphql"}
+DRIVERS = {"asyncpg", "zeep", "httpx", "lxml"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", python_files("adapters"), ids=lambda p: p.name)
+def test_adapters_import_nothing_above_them(path: Path) -> None:
+    assert imported_roots(path).isdisjoint(FORBIDDEN_IN_ADAPTERS)
+
+
+@pytest.mark.parametrize(
+    "path", python_files("schema") + python_files("resolvers"), ids=lambda p: p.name
+)
+def test_schema_and_resolvers_never_touch_a_driver(path: Path) -> None:
+    assert imported_roots(path).isdisjoint(DRIVERS)
+
+
+def test_schema_and_resolvers_reach_adapters_only_through_records_and_ports() -> None:
+    allowed = {"adapters.records", "adapters.queries", "adapters.ports", "adapters.errors"}
+    for path in python_files("schema") + python_files("resolvers"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("adapters"):
+                module = node.module or ""
+                assert module in allowed or module.endswith((".records", ".port")), (path, module)

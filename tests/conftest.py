@@ -1,0 +1,130 @@
+"""Project-wide fixtures: one throwaway nDelius for the whole run, and the app over it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.delius import DeliusAdapter
+from adapters.delius.migrate import migrate, refresh_search
+from api.app import create_app
+from api.settings import Secret, Settings
+from resolvers.context import Backends
+from sandbox.ndelius.load import load_contract
+from sandbox.ndelius.seed import seed_database
+from sandbox.postgres import TemporaryPostgres
+
+TEST_OFFENDERS = 400
+TEST_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TemporaryPostgres]:
+    """A throwaway PostgreSQL cluster, seeded once for the whole run."""
+    with TemporaryPostgres("ndelius") as database:
+
+        async def prepare() -> None:
+            await load_contract(database.dsn)
+            await seed_database(database.dsn, offenders=TEST_OFFENDERS, seed=TEST_SEED)
+            await migrate(database.dsn)
+            await refresh_search(database.dsn)
+
+        asyncio.run(prepare())
+        yield database
+
+
+@pytest.fixture(scope="session")
+def dsn(postgres: TemporaryPostgres) -> str:
+    """The seeded database's connection string."""
+    return postgres.dsn
+
+
+# asyncpg introspects unfamiliar types once per fresh connection; those statements are
+# the driver's, not the adapter's, and do not recur.
+DRIVER_INTROSPECTION = (
+    "SELECT current_setting('jit')",
+    "SELECT set_config('jit'",
+    "WITH RECURSIVE typeinfo_tree",
+)
+
+
+@dataclass
+class StatementLog:
+    """Every SQL statement the adapter sent, in order (driver introspection aside)."""
+
+    statements: list[str] = field(default_factory=list)
+
+    def __call__(self, sql: str) -> None:
+        if not " ".join(sql.split()).startswith(DRIVER_INTROSPECTION):
+            self.statements.append(sql)
+
+    def clear(self) -> None:
+        self.statements.clear()
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture(scope="session")
+def statement_log() -> StatementLog:
+    """The statements the session's adapter runs; clear it before measuring."""
+    return StatementLog()
+
+
+@pytest.fixture(scope="session")
+async def delius(dsn: str, statement_log: StatementLog) -> AsyncIterator[DeliusAdapter]:
+    """The real nDelius adapter over the seeded database."""
+    adapter = await DeliusAdapter.connect(dsn, on_statement=statement_log)
+    yield adapter
+    await adapter.aclose()
+
+
+@pytest.fixture(scope="session")
+def settings(dsn: str) -> Settings:
+    """Settings for the app under test."""
+    return Settings(delius_dsn=Secret(dsn), search_refresh_seconds=0)
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings, delius: DeliusAdapter) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process."""
+    app = create_app(settings, backends=Backends(delius=delius))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://casegraph.test") as http:
+        yield http
+
+
+class GraphQL:
+    """Posts GraphQL documents and returns the decoded response body."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQL:
+    """Run a GraphQL query against the app."""
+    return GraphQL(client)
+
+
+@pytest.fixture(scope="session")
+async def sql(dsn: str) -> AsyncIterator[Any]:
+    """A direct connection to the legacy tables, to check answers against."""
+    import asyncpg
+
+    connection = await asyncpg.connect(dsn)
+    await connection.execute("SET timezone = 'Europe/London'")
+    yield connection
+    await connection.close()

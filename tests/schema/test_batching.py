@@ -1,0 +1,51 @@
+"""No N+1: the statements a list query costs do not grow with the number of cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import GraphQL, StatementLog
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+CASES = """
+query Cases($crns: [ID!]!) {
+  cases(crns: $crns) {
+    crn
+    manager { staff { code forename } team { code provider { code } } provider { code } }
+    events { number sentence { type { code } requirements { category { code } length } } }
+    registrations { type { code } level { code } }
+  }
+}
+"""
+
+
+async def statements_for(gql: GraphQL, log: StatementLog, crns: list[str]) -> int:
+    await gql(CASES, crns=crns)  # warm the pool's connections and type caches
+    log.clear()
+    body = await gql(CASES, crns=crns)
+    assert "errors" not in body
+    assert sum(1 for case in body["data"]["cases"] if case) == len(crns)
+    return log.count
+
+
+async def test_fifty_cases_cost_a_fixed_small_number_of_statements(
+    gql: GraphQL, sql: Any, statement_log: StatementLog
+) -> None:
+    crns = [
+        row[0].strip()
+        for row in await sql.fetch(
+            """SELECT o.crn FROM offender o WHERE o.soft_deleted = 0
+               AND o.current_exclusion = 0 AND o.current_restriction = 0
+               AND EXISTS (SELECT 1 FROM event e WHERE e.offender_id = o.offender_id
+                           AND e.active_flag = 1 AND e.soft_deleted = 0)
+               ORDER BY o.crn LIMIT 50"""
+        )
+    ]
+    assert len(crns) == 50
+    fifty = await statements_for(gql, statement_log, crns)
+    five = await statements_for(gql, statement_log, crns[:5])
+    assert fifty <= 10
+    assert fifty == five
