@@ -20,4 +20,5 @@ async def test_health_and_ready(client: httpx.AsyncClient) -> None:
 
 async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"Accept": "text/html"})
-    assert response.status_code == 200 and "graphiql" in response.text.lower()
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()

@@ -125,7 +125,8 @@ async def test_overview_matches_the_legacy_tables(gql: GraphQL, sql: Any) -> Non
             "WHERE contact_id = $1",
             int(case["nextAppointment"]["id"]),
         )
-        assert row["soft_deleted"] == 0 and row["contact_outcome_type_id"] is None
+        assert row["soft_deleted"] == 0
+        assert row["contact_outcome_type_id"] is None
         assert case["nextAppointment"]["date"] == row["contact_date"].isoformat()
 
 
@@ -188,6 +189,7 @@ async def test_search_finds_a_misspelt_name_first(gql: GraphQL, sql: Any) -> Non
         q={"name": f"{person['first_name']} {misspelt}", "dateOfBirth": str(person[3])},
     )
     results = body["data"]["searchCases"]["edges"]
-    assert results and results[0]["node"]["crn"] == person["crn"].strip()
+    assert results
+    assert results[0]["node"]["crn"] == person["crn"].strip()
     exact = await gql(query, q={"nomsNumber": "Z9999ZZ"})
     assert exact["data"]["searchCases"] == {"totalCount": 0, "edges": []}

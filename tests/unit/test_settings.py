@@ -27,9 +27,11 @@ def test_secrets_never_show() -> None:
         }
     )
     shown = repr(settings)
-    assert "hunter2" not in shown and "s3" not in shown
+    assert "hunter2" not in shown
+    assert "s3" not in shown
     endpoint = settings.crc_endpoint("C01")
-    assert endpoint is not None and endpoint.base_url == "http://127.0.0.1:8091"
+    assert endpoint is not None
+    assert endpoint.base_url == "http://127.0.0.1:8091"
     assert endpoint.client_secret.value == "s3"
 
 
