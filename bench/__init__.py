@@ -1,0 +1,1 @@
+"""Benchmarks: measured numbers for bench/RESULTS.md, kept out of the test suite."""

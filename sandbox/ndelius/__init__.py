@@ -1,0 +1,1 @@
+"""The nDelius stand-in: the contract schema and reference data, and a deterministic seed."""
