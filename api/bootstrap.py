@@ -7,6 +7,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from adapters.crc.client import CrcClient
+from adapters.crc.connection import CrcConnection
 from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.errors import BackendError
 from api.settings import Settings
@@ -36,17 +38,37 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             statement_timeout=settings.delius_statement_timeout,
         ),
     )
+    crc = _crc_client(settings)
     refresher = None
     if settings.search_refresh_seconds > 0:
         refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
     try:
-        yield Backends(delius=delius)
+        yield Backends(delius=delius, crc=crc)
     finally:
         if refresher is not None:
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await refresher
+        if crc is not None:
+            await crc.aclose()
         await delius.aclose()
+
+
+def _crc_client(settings: Settings) -> CrcClient | None:
+    """One client per CRC in the registry; None when the registry is empty."""
+    if not settings.crc_registry:
+        return None
+    return CrcClient.create(
+        [
+            CrcConnection(e.provider_code, e.base_url, e.client_id, e.client_secret.value)
+            for e in settings.crc_registry
+        ],
+        timeout=settings.crc_timeout,
+        concurrency=settings.crc_concurrency,
+        breaker_failures=settings.breaker_failures,
+        breaker_reset=settings.breaker_reset_seconds,
+        deadline=settings.request_deadline_seconds,
+    )
 
 
 async def _refresh_search(delius: DeliusAdapter, every: float) -> None:

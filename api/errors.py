@@ -71,7 +71,12 @@ class _DropExecutionErrors(logging.Filter):
 
 
 def quiet_execution_logs() -> None:
-    """Install the log filter on strawberry's execution logger (idempotent)."""
+    """Keep case data out of the logs (idempotent).
+
+    strawberry's execution logger gets the filter above; httpx logs every request URL at
+    INFO, and partner URLs carry CRNs, so it logs warnings only.
+    """
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logger = logging.getLogger("strawberry.execution")
     if not any(isinstance(f, _DropExecutionErrors) for f in logger.filters):
         logger.addFilter(_DropExecutionErrors())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import strawberry
 
+from adapters.crc.port import CrcPort
 from adapters.ports import DeliusPort
 from resolvers.delius_loaders import DeliusLoaders
+from resolvers.partner import CrcLoaders
 from resolvers.viewer import Caller
 
 
@@ -23,9 +24,13 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Backends:
-    """The long-lived adapters, opened once in the application's lifespan."""
+    """The long-lived adapters, opened once in the application's lifespan.
+
+    A partner backend that is not configured is None; its fields are then null.
+    """
 
     delius: DeliusPort
+    crc: CrcPort | None = None
 
 
 @dataclass
@@ -35,7 +40,7 @@ class Context:
     caller: Caller
     limits: Limits
     delius: DeliusLoaders
-    extras: dict[str, Any] = field(default_factory=dict)
+    crc: CrcLoaders | None = None
 
     @classmethod
     def for_request(cls, backends: Backends, caller: Caller, limits: Limits) -> Context:
@@ -44,6 +49,7 @@ class Context:
             caller=caller,
             limits=limits,
             delius=DeliusLoaders(backends.delius, caller.username),
+            crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
         )
 
 

@@ -16,6 +16,7 @@ from schema.common import CodedValue, coded
 from schema.contacts import Contact, ContactConnection, ContactFilter
 from schema.events import Event
 from schema.manager import OffenderManager
+from schema.partner import PartnerCase, resolve_partner_case
 from schema.person import Address, CaseAccess, Identifiers, PersonName
 from schema.registrations import Registration
 
@@ -117,6 +118,17 @@ class Case:
     async def next_appointment(self, info: Info) -> Contact | None:
         record = await info.context.delius.next_appointment.load(self.record.offender_id)
         return None if record is None else Contact.from_record(record)
+
+    @strawberry.field(
+        description="What the CRC that holds this case records about it. Null when no CRC "
+        "holds it or its system is unavailable."
+    )
+    async def partner(self, info: Info) -> PartnerCase | None:
+        managers = await info.context.delius.managers.load(self.record.offender_id) or ()
+        current = next((m for m in managers if m.active), None)
+        if current is None or not current.provider.is_private:
+            return None
+        return await resolve_partner_case(info, current.provider.code, self.record.crn)
 
     @strawberry.field(description="The activity log, newest first, a page at a time.")
     async def contacts(
