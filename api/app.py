@@ -57,7 +57,11 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             yield
 
     view = CaseGraphView(
-        schema, lambda: holder["backends"], limits_of(settings), graphiql=settings.graphiql
+        schema,
+        lambda: holder["backends"],
+        limits_of(settings),
+        graphiql=settings.graphiql,
+        batching=settings.loader_batching,
     )
     app = Starlette(
         routes=[

@@ -24,6 +24,7 @@ class CaseGraphView(GraphQL[Context, None]):
         limits: Limits,
         *,
         graphiql: bool,
+        batching: bool = True,
     ) -> None:
         super().__init__(
             schema,
@@ -33,10 +34,13 @@ class CaseGraphView(GraphQL[Context, None]):
         )
         self._backends = backends
         self._limits = limits
+        self._batching = batching
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         """A new context for this request only."""
         assert isinstance(request, Request)
-        return Context.for_request(self._backends(), caller_of(request), self._limits)
+        return Context.for_request(
+            self._backends(), caller_of(request), self._limits, batching=self._batching
+        )

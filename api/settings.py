@@ -67,6 +67,7 @@ class Settings:
     breaker_reset_seconds: float = 30.0
     request_deadline_seconds: float = 10.0
 
+    loader_batching: bool = True
     max_cases: int = 100
     max_page_size: int = 100
     max_representations: int = 100

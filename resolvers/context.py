@@ -43,12 +43,14 @@ class Context:
     crc: CrcLoaders | None = None
 
     @classmethod
-    def for_request(cls, backends: Backends, caller: Caller, limits: Limits) -> Context:
+    def for_request(
+        cls, backends: Backends, caller: Caller, limits: Limits, *, batching: bool = True
+    ) -> Context:
         """A context with new, empty loaders: caches never outlive the request."""
         return cls(
             caller=caller,
             limits=limits,
-            delius=DeliusLoaders(backends.delius, caller.username),
+            delius=DeliusLoaders(backends.delius, caller.username, batching=batching),
             crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
         )
 

@@ -27,7 +27,7 @@ from adapters.records import (
     TeamRecord,
 )
 from resolvers.errors import from_backend
-from resolvers.loader import KeyLoader
+from resolvers.loader import BatchFetch, K, KeyLoader, V
 
 ContactCountKey = tuple[int, ContactFilterSpec]
 
@@ -39,9 +39,13 @@ class DeliusLoaders:
     so resolvers reach nDelius one way only and see public errors only.
     """
 
-    def __init__(self, port: DeliusPort, username: str | None) -> None:
+    def __init__(self, port: DeliusPort, username: str | None, *, batching: bool = True) -> None:
         self._port = port
         self._username = username
+        self._batching = batching
+
+    def _loader(self, fetch: BatchFetch[K, V]) -> KeyLoader[K, V]:
+        return KeyLoader(fetch, batching=self._batching)
 
     async def caseload(
         self, staff_code: str, first: int, after: CaseloadPosition | None
@@ -62,7 +66,7 @@ class DeliusLoaders:
     @cached_property
     def case_by_crn(self) -> KeyLoader[str, CaseRecord]:
         """Live cases by CRN."""
-        return KeyLoader(self._port.cases_by_crn)
+        return self._loader(self._port.cases_by_crn)
 
     @cached_property
     def access(self) -> KeyLoader[int, AccessRecord]:
@@ -72,52 +76,52 @@ class DeliusLoaders:
         async def fetch(ids: Sequence[int]) -> Mapping[int, AccessRecord]:
             return await self._port.access_for_user(ids, username)
 
-        return KeyLoader(fetch)
+        return self._loader(fetch)
 
     @cached_property
     def managers(self) -> KeyLoader[int, tuple[ManagerRecord, ...]]:
         """Manager allocations by offender id, active first."""
-        return KeyLoader(self._port.managers_by_offender)
+        return self._loader(self._port.managers_by_offender)
 
     @cached_property
     def events(self) -> KeyLoader[int, tuple[EventRecord, ...]]:
         """Events by offender id."""
-        return KeyLoader(self._port.events_by_offender)
+        return self._loader(self._port.events_by_offender)
 
     @cached_property
     def offences(self) -> KeyLoader[int, tuple[OffenceRecord, ...]]:
         """Offences by event id."""
-        return KeyLoader(self._port.offences_by_event)
+        return self._loader(self._port.offences_by_event)
 
     @cached_property
     def sentence(self) -> KeyLoader[int, SentenceRecord]:
         """Sentences by event id."""
-        return KeyLoader(self._port.sentences_by_event)
+        return self._loader(self._port.sentences_by_event)
 
     @cached_property
     def requirements(self) -> KeyLoader[int, tuple[RequirementRecord, ...]]:
         """Requirements by sentence id."""
-        return KeyLoader(self._port.requirements_by_sentence)
+        return self._loader(self._port.requirements_by_sentence)
 
     @cached_property
     def custody(self) -> KeyLoader[int, CustodyRecord]:
         """Custody by sentence id."""
-        return KeyLoader(self._port.custody_by_sentence)
+        return self._loader(self._port.custody_by_sentence)
 
     @cached_property
     def registrations(self) -> KeyLoader[int, tuple[RegistrationRecord, ...]]:
         """Registrations by offender id."""
-        return KeyLoader(self._port.registrations_by_offender)
+        return self._loader(self._port.registrations_by_offender)
 
     @cached_property
     def addresses(self) -> KeyLoader[int, tuple[AddressRecord, ...]]:
         """Addresses by offender id."""
-        return KeyLoader(self._port.addresses_by_offender)
+        return self._loader(self._port.addresses_by_offender)
 
     @cached_property
     def next_appointment(self) -> KeyLoader[int, ContactRecord]:
         """The next appointment by offender id."""
-        return KeyLoader(self._port.next_appointments)
+        return self._loader(self._port.next_appointments)
 
     @cached_property
     def contact_page(self) -> KeyLoader[ContactPageRequest, ContactPage]:
@@ -128,7 +132,7 @@ class DeliusLoaders:
         ) -> Mapping[ContactPageRequest, ContactPage]:
             return dict(zip(requests, await self._port.contact_pages(requests), strict=True))
 
-        return KeyLoader(fetch)
+        return self._loader(fetch)
 
     @cached_property
     def contact_count(self) -> KeyLoader[ContactCountKey, int]:
@@ -144,39 +148,39 @@ class DeliusLoaders:
                 found.update({(oid, spec): counts.get(oid, 0) for oid in offender_ids})
             return found
 
-        return KeyLoader(fetch)
+        return self._loader(fetch)
 
     @cached_property
     def provider_by_id(self) -> KeyLoader[int, ProviderRecord]:
         """Providers by surrogate id."""
-        return KeyLoader(self._port.providers_by_id)
+        return self._loader(self._port.providers_by_id)
 
     @cached_property
     def provider_by_code(self) -> KeyLoader[str, ProviderRecord]:
         """Providers by code."""
-        return KeyLoader(self._port.providers_by_code)
+        return self._loader(self._port.providers_by_code)
 
     @cached_property
     def team_by_id(self) -> KeyLoader[int, TeamRecord]:
         """Teams by surrogate id."""
-        return KeyLoader(self._port.teams_by_id)
+        return self._loader(self._port.teams_by_id)
 
     @cached_property
     def team_by_code(self) -> KeyLoader[str, TeamRecord]:
         """Teams by code."""
-        return KeyLoader(self._port.teams_by_code)
+        return self._loader(self._port.teams_by_code)
 
     @cached_property
     def teams_by_staff(self) -> KeyLoader[int, tuple[TeamRecord, ...]]:
         """Current teams by staff id."""
-        return KeyLoader(self._port.teams_by_staff)
+        return self._loader(self._port.teams_by_staff)
 
     @cached_property
     def staff_by_id(self) -> KeyLoader[int, StaffRecord]:
         """Staff by surrogate id."""
-        return KeyLoader(self._port.staff_by_id)
+        return self._loader(self._port.staff_by_id)
 
     @cached_property
     def staff_by_code(self) -> KeyLoader[str, StaffRecord]:
         """Staff by officer code."""
-        return KeyLoader(self._port.staff_by_code)
+        return self._loader(self._port.staff_by_code)

@@ -23,14 +23,23 @@ class KeyLoader(Generic[K, V]):
     found; a missing key loads as None. An exception from ``fetch`` fails every key of
     that batch; an exception *instance* in the mapping fails only its own key. A backend
     failure reaches the caller as the public error for the field that needed it.
+    ``batching=False`` fetches one key at a time (a diagnostic baseline, never faster).
     """
 
-    def __init__(self, fetch: BatchFetch[K, V], *, max_batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        fetch: BatchFetch[K, V],
+        *,
+        max_batch_size: int | None = None,
+        batching: bool = True,
+    ) -> None:
         async def batch(keys: list[K]) -> list[V | BaseException | None]:
             found = await fetch(keys)
             return [found.get(key) for key in keys]
 
-        self._loader = DataLoader(batch_load_fn=batch, max_batch_size=max_batch_size)
+        self._loader = DataLoader(
+            batch_load_fn=batch, max_batch_size=max_batch_size, batch=batching
+        )
 
     async def load(self, key: K) -> V | None:
         """The record for one key, or None when not found."""

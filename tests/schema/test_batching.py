@@ -49,3 +49,31 @@ async def test_fifty_cases_cost_a_fixed_small_number_of_statements(
     five = await statements_for(gql, statement_log, crns[:5])
     assert fifty <= 10
     assert fifty == five
+
+
+async def test_without_batching_every_key_costs_a_statement(
+    settings: Any, delius: Any, sql: Any, statement_log: StatementLog
+) -> None:
+    """The diagnostic baseline (CASEGRAPH_LOADER_BATCHING=false) really is one query per key."""
+    from dataclasses import replace
+
+    import httpx
+
+    from api.app import create_app
+    from resolvers.context import Backends
+
+    app = create_app(replace(settings, loader_batching=False), backends=Backends(delius=delius))
+    crns = [
+        row[0].strip()
+        for row in await sql.fetch(
+            "SELECT crn FROM offender WHERE soft_deleted = 0 AND current_exclusion = 0 "
+            "AND current_restriction = 0 ORDER BY crn LIMIT 20"
+        )
+    ]
+    query = "query($crns: [ID!]!) { cases(crns: $crns) { crn registrations { active } } }"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+        await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})
+        statement_log.clear()
+        response = await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})
+    assert "errors" not in response.json()
+    assert statement_log.count == 3 * len(crns)  # case, access, registrations: each per key
