@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -34,9 +36,13 @@ MAX_TOKENS = 2000
 
 def create_app(settings: Settings, *, backends: Backends | None = None) -> Starlette:
     """The Case Graph application. ``backends`` replaces the adapters built from settings."""
+    rules: list[type[ASTValidationRule]] = (
+        [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
+    )
     schema = build_schema(
         [
             lambda: ParserCache(maxsize=1024),
+            lambda: AddValidationRules(rules),
             lambda: ValidationCache(maxsize=1024),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
