@@ -11,6 +11,7 @@ from adapters.crc.client import CrcClient
 from adapters.crc.connection import CrcConnection
 from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.errors import BackendError
+from adapters.oasys.client import OasysClient
 from api.settings import Settings
 from resolvers.context import Backends, Limits
 
@@ -38,12 +39,13 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             statement_timeout=settings.delius_statement_timeout,
         ),
     )
+    oasys = await _oasys_client(settings)
     crc = _crc_client(settings)
     refresher = None
     if settings.search_refresh_seconds > 0:
         refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
     try:
-        yield Backends(delius=delius, crc=crc)
+        yield Backends(delius=delius, oasys=oasys, crc=crc)
     finally:
         if refresher is not None:
             refresher.cancel()
@@ -51,7 +53,24 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
                 await refresher
         if crc is not None:
             await crc.aclose()
+        if oasys is not None:
+            await oasys.aclose()
         await delius.aclose()
+
+
+async def _oasys_client(settings: Settings) -> OasysClient | None:
+    """The OASys client, its WSDL loaded from the vendored contract; None without a URL."""
+    if not settings.oasys_url:
+        return None
+    return await OasysClient.create(
+        settings.oasys_url,
+        timeout=settings.oasys_timeout,
+        concurrency=settings.oasys_concurrency,
+        breaker_failures=settings.breaker_failures,
+        breaker_reset=settings.breaker_reset_seconds,
+        cache_seconds=settings.oasys_cache_seconds,
+        deadline=settings.request_deadline_seconds,
+    )
 
 
 def _crc_client(settings: Settings) -> CrcClient | None:

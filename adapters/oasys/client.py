@@ -1,0 +1,139 @@
+"""The OASys adapter: zeep over httpx, behind a guard, a short cache and single-flight.
+
+The WSDL is the vendored copy next to this module, loaded once (in a worker thread, since
+zeep loads synchronously) and never fetched from the network; the service proxy is bound
+to the configured address. Every call runs under ``adapters.resilience.Guard``: a
+per-call timeout, a concurrency cap, a breaker, and retries for these idempotent reads
+inside the overall deadline. A ServiceFault that says ``retryable=false`` is not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import zeep
+from zeep.proxy import AsyncServiceProxy
+from zeep.transports import AsyncTransport
+
+from adapters.errors import BackendUnavailable
+from adapters.oasys import convert
+from adapters.oasys.cache import SingleFlightCache
+from adapters.oasys.faults import SOURCE, OffenderNotFound, is_retryable, translate
+from adapters.oasys.records import AssessmentRecord, PredictorsRecord, RoshRecord
+from adapters.resilience import CircuitBreaker, Guard, RetryPolicy
+
+WSDL = Path(__file__).with_name("oasys-assessments.wsdl")
+BINDING = "{urn:oasys:assessments:v1}OasysAssessmentSoapBinding"
+CACHE_ENTRIES = 10_000
+T = TypeVar("T")
+
+
+class OasysClient:
+    """Implements ``OasysPort`` against any server that honours the OASys WSDL."""
+
+    def __init__(
+        self,
+        service: Any,
+        http: httpx.AsyncClient,
+        guard: Guard,
+        cache: SingleFlightCache[Any],
+    ) -> None:
+        self._service = service
+        self._http = http
+        self.guard = guard
+        self.cache = cache
+
+    @classmethod
+    async def create(
+        cls,
+        url: str,
+        *,
+        timeout: float,  # noqa: ASYNC109 - a per-call budget, not this call's
+        concurrency: int,
+        breaker_failures: int,
+        breaker_reset: float,
+        cache_seconds: float,
+        deadline: float,
+    ) -> OasysClient:
+        """Build a client for the service at ``url`` (e.g. ``settings.oasys_url``)."""
+        http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+        try:
+            service = await asyncio.to_thread(_service_proxy, http, url)
+        except BaseException:
+            await http.aclose()
+            raise
+        guard = Guard(
+            SOURCE,
+            timeout=timeout,
+            concurrency=concurrency,
+            breaker=CircuitBreaker(
+                SOURCE, failure_threshold=breaker_failures, reset_after=breaker_reset
+            ),
+            retry=RetryPolicy(),
+            deadline=deadline,
+        )
+        return cls(
+            service, http, guard, SingleFlightCache(cache_seconds, max_entries=CACHE_ENTRIES)
+        )
+
+    async def risk_of_serious_harm(self, crn: str) -> RoshRecord | None:
+        return await self._read("GetRiskOfSeriousHarm", crn, convert.rosh)
+
+    async def predictor_scores(self, crn: str) -> PredictorsRecord | None:
+        return await self._read("GetPredictorScores", crn, convert.predictors)
+
+    async def assessments(self, crn: str) -> tuple[AssessmentRecord, ...] | None:
+        return await self._read("GetAssessmentSummaries", crn, convert.assessments)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _read(self, operation: str, crn: str, parse: Callable[[Any], T | None]) -> T | None:
+        async def guarded() -> T | None:
+            return await self.guard.call(
+                lambda: self._send(operation, crn, parse), retry_after=_no_retry_unless_retryable
+            )
+
+        result: T | None = await self.cache.get((operation, crn), guarded)
+        return result
+
+    async def _send(self, operation: str, crn: str, parse: Callable[[Any], T | None]) -> T | None:
+        try:
+            response = await getattr(self._service, operation)(crn=crn)
+            return parse(response)
+        except Exception as error:
+            translated = translate(error)
+            if isinstance(translated, OffenderNotFound):
+                return None
+            if translated is error:
+                raise
+            translated.__suppress_context__ = True  # zeep's text may echo case data
+            raise translated from translated.__cause__
+
+
+def _no_retry_unless_retryable(error: BackendUnavailable) -> float | None:
+    """Guard hook: an infinite wait means 'do not retry'; None means the usual backoff."""
+    return None if is_retryable(error) else math.inf
+
+
+def _service_proxy(http: httpx.AsyncClient, url: str) -> Any:
+    """Load the vendored WSDL (synchronous) and bind its SOAP binding to ``url``."""
+    wsdl_http = httpx.Client(timeout=5.0)
+    try:
+        transport = AsyncTransport(client=http, wsdl_client=wsdl_http)  # type: ignore[no-untyped-call]
+        settings = zeep.Settings(strict=True, xml_huge_tree=False, forbid_entities=True)
+        client = zeep.AsyncClient(  # type: ignore[no-untyped-call]
+            str(WSDL), transport=transport, settings=settings
+        )
+    finally:
+        wsdl_http.close()
+    binding = client.wsdl.bindings[BINDING]
+    return AsyncServiceProxy(client, binding, address=url)  # type: ignore[no-untyped-call]
