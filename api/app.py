@@ -9,47 +9,30 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 
+from api.auth import AuthenticationMiddleware, KeySet, TokenVerifier
 from api.bootstrap import limits_of, open_backends
-from api.errors import MaskInternalErrors, quiet_execution_logs
+from api.errors import quiet_execution_logs
+from api.extensions import schema_extensions
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
-from api.settings import Settings
+from api.middleware import transport_middleware
+from api.settings import Settings, SettingsError
 from resolvers.context import Backends
 from schema import build_schema
-
-MAX_DEPTH = 8
-MAX_ALIASES = 15
-MAX_TOKENS = 2000
 
 
 def create_app(settings: Settings, *, backends: Backends | None = None) -> Starlette:
     """The Case Graph application. ``backends`` replaces the adapters built from settings."""
-    rules: list[type[ASTValidationRule]] = (
-        [] if settings.introspection else [NoSchemaIntrospectionCustomRule]
+    if not settings.jwks:
+        raise SettingsError("CASEGRAPH_JWKS is required: the keys that sign callers' tokens")
+    verifier = TokenVerifier(
+        KeySet(settings.jwks), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    schema = build_schema(
-        [
-            lambda: ParserCache(maxsize=1024),
-            lambda: AddValidationRules(rules),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            MaskInternalErrors,
-        ]
-    )
+    schema = build_schema(schema_extensions(settings))
     quiet_execution_logs()
     holder: dict[str, Backends] = {} if backends is None else {"backends": backends}
 
@@ -74,6 +57,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+        ],
+        middleware=[
+            *transport_middleware(settings),
+            Middleware(AuthenticationMiddleware, verifier=verifier),
         ],
         lifespan=lifespan,
     )

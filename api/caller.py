@@ -1,19 +1,19 @@
-"""Who the caller is, from the request.
-
-Until token authentication is configured every request acts as the local operator: a
-client with the case-reading role and no username, so limited-access cases stay hidden
-(a caller with no user is denied on every limited case).
-"""
+"""Who the caller is: set on the request by the authentication middleware."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
-from resolvers.viewer import Caller, Role
+from resolvers.viewer import Caller
 
-LOCAL_OPERATOR = Caller(client_id="casegraph-local", roles=frozenset({Role.READ_CASES}))
+
+class NoCaller(RuntimeError):
+    """A GraphQL request reached the view without passing authentication (a wiring bug)."""
 
 
 def caller_of(request: Request) -> Caller:
-    """The caller behind a request."""
-    return LOCAL_OPERATOR
+    """The authenticated caller behind a request."""
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, Caller):
+        raise NoCaller("request was not authenticated")
+    return caller

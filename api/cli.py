@@ -1,4 +1,4 @@
-"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema."""
+"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -70,6 +71,26 @@ def _refresh_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    from api.tokens import DEFAULT_KEY_FOLDER, load_key
+
+    settings = Settings.from_env()
+    key = load_key(args.keys or DEFAULT_KEY_FOLDER)
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
+    print(
+        key.mint(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            client_id=args.client_id,
+            username=args.user,
+            roles=roles,
+            provider=args.provider,
+            lifetime=args.lifetime,
+        )
+    )
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import print_sdl
 
@@ -109,6 +130,15 @@ def parser() -> argparse.ArgumentParser:
         run=_refresh_search
     )
     commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+
+    token = commands.add_parser("token", help="mint a token from the local demo key")
+    token.add_argument("--user", help="username (omit for a client-credentials token)")
+    token.add_argument("--roles", default="ROLE_CASEGRAPH_READ", help="comma-separated roles")
+    token.add_argument("--provider", help="provider code, for a partner client")
+    token.add_argument("--client-id", default="casegraph-cli")
+    token.add_argument("--lifetime", type=int, default=3600, help="seconds")
+    token.add_argument("--keys", type=Path, help="key folder (default .casegraph/keys)")
+    token.set_defaults(run=_token)
     return main
 
 

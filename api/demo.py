@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -18,10 +19,16 @@ import uvicorn
 from adapters.delius.migrate import migrate, refresh_search
 from api.app import create_app
 from api.settings import Secret, Settings, parse_crc_registry
+from api.tokens import load_or_create_key
+from resolvers.viewer import Role
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
+from sandbox.oasys.dataset import CaseFacts as OasysCaseFacts
+from sandbox.oasys.dataset import build_dataset as build_oasys_dataset
+from sandbox.oasys.delius import facts_from_delius as oasys_facts_from_delius
+from sandbox.oasys.server import start_oasys_server
 from sandbox.postgres import TemporaryPostgres
 from sandbox.showcase import Showcase, showcase
 
@@ -35,6 +42,8 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
     events { number referralDate mainOffence { description }
              sentence { type { description } date requirements { category { description } } } }
     registrations { type { code description } colour reviewOverdue }
+    riskOfSeriousHarm { overallRiskLevel assessedOn riskInCommunity { group level } }
+    predictorScores { ogrs { oneYear twoYears band } rsr { oneYear band } }
     nextAppointment { date start type { description } }
     contacts(first: 5) { totalCount edges { node { date type { description } outcome { code } } } }
     partner { provider { description } status practitioner { name }
@@ -45,6 +54,7 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
 
 
 CRC_BASE_PORT = 8091
+OASYS_PORT = 8081
 
 
 def _say(message: str) -> None:
@@ -55,6 +65,7 @@ def _say(message: str) -> None:
 class _World:
     examples: Showcase
     crc_facts: list[CrcCaseFacts]
+    oasys_facts: list[OasysCaseFacts]
 
 
 async def _prepare(dsn: str, offenders: int, seed: int) -> _World:
@@ -63,14 +74,22 @@ async def _prepare(dsn: str, offenders: int, seed: int) -> _World:
     _say(f"  seeded {offenders:,} offenders in {report.elapsed_seconds:.1f} s")
     await migrate(dsn)
     await refresh_search(dsn)
-    return _World(examples=await showcase(dsn), crc_facts=await crc_facts_from_delius(dsn))
+    return _World(
+        examples=await showcase(dsn),
+        crc_facts=await crc_facts_from_delius(dsn),
+        oasys_facts=await oasys_facts_from_delius(dsn),
+    )
 
 
-def _banner(port: int, examples: Showcase) -> str:
+def _banner(port: int, examples: Showcase, token: str) -> str:
     base = f"http://127.0.0.1:{port}"
     crn = examples.community_crn or "X000001"
     link = f"{base}/graphql?" + urllib.parse.urlencode(
-        {"query": OVERVIEW, "variables": f'{{"crn": "{crn}"}}'}
+        {
+            "q": OVERVIEW,
+            "variables": json.dumps({"crn": crn}),
+            "headers": json.dumps({"Authorization": f"Bearer {token}"}),
+        }
     )
     lines = [
         "",
@@ -83,8 +102,11 @@ def _banner(port: int, examples: Showcase) -> str:
         f"  community order, NPS:  {examples.community_crn}",
         f"  custody, NPS:          {examples.custody_crn}",
         f"  held by a CRC:         {examples.partner_crn}",
-        f"  limited access:        {examples.limited_crn} (hidden from this caller)",
+        f"  limited access:        {examples.limited_crn} (hidden unless you may see it)",
         f'  a caseload:            caseload(staffCode: "{examples.staff_code}")',
+        "",
+        f"You are {examples.staff_username} (a practitioner) with the link's token; mint others",
+        "with `casegraph token --user NAME --roles ROLE,...` (keys in .casegraph/keys).",
         "",
         "Press Ctrl-C to stop; the database is removed on exit.",
     ]
@@ -104,14 +126,33 @@ def run_demo(*, offenders: int, seed: int, port: int) -> int:
         _say(
             f"  CRC partner systems: {', '.join(sorted(crcs.registry()))} from port {CRC_BASE_PORT}"
         )
+        oasys = stack.enter_context(
+            start_oasys_server(
+                build_oasys_dataset(world.oasys_facts, seed), "127.0.0.1", OASYS_PORT
+            )
+        )
+        _say(f"  OASys assessment service: {oasys.url}")
+        key, jwks = load_or_create_key()
         settings = Settings(
             delius_dsn=Secret(database.dsn),
+            jwks=str(jwks),
             crc_registry=parse_crc_registry(crcs.registry_json()),
+            oasys_url=oasys.url,
             port=port,
             graphiql=True,
+            introspection=True,
+            field_suggestions=True,
         )
         app = create_app(settings)
         _say(f"  ready in {time.monotonic() - started:.1f} s")
-        _say(_banner(port, world.examples))
+        token = key.mint(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            client_id="casegraph-demo",
+            username=world.examples.staff_username,
+            roles=(Role.READ_CASES, Role.READ_SENSITIVE),
+            lifetime=12 * 3600,
+        )
+        _say(_banner(port, world.examples, token))
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
     return 0

@@ -72,8 +72,22 @@ class Settings:
     max_page_size: int = 100
     max_representations: int = 100
 
-    graphiql: bool = True
-    introspection: bool = True
+    max_depth: int = 8
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_document_chars: int = 15000
+    max_directives: int = 50
+    max_body_bytes: int = 102400
+    trusted_documents: str = ""
+
+    jwks: str = ""
+    jwt_issuer: str = "casegraph-local"
+    jwt_audience: str = "casegraph"
+
+    graphiql: bool = False
+    introspection: bool = False
+    field_suggestions: bool = False
+    log_format: str = "json"
     host: str = "127.0.0.1"
     port: int = 8000
 

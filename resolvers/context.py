@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 
 from adapters.crc.port import CrcPort
+from adapters.oasys.port import OasysPort
 from adapters.ports import DeliusPort
+from resolvers.audit import AuditTrail
 from resolvers.delius_loaders import DeliusLoaders
 from resolvers.partner import CrcLoaders
+from resolvers.risk import OasysLoaders
 from resolvers.viewer import Caller
 
 
@@ -30,6 +33,7 @@ class Backends:
     """
 
     delius: DeliusPort
+    oasys: OasysPort | None = None
     crc: CrcPort | None = None
 
 
@@ -40,18 +44,29 @@ class Context:
     caller: Caller
     limits: Limits
     delius: DeliusLoaders
+    oasys: OasysLoaders | None = None
     crc: CrcLoaders | None = None
+    audit: AuditTrail = field(default_factory=AuditTrail)
+    correlation_id: str = ""
 
     @classmethod
     def for_request(
-        cls, backends: Backends, caller: Caller, limits: Limits, *, batching: bool = True
+        cls,
+        backends: Backends,
+        caller: Caller,
+        limits: Limits,
+        *,
+        batching: bool = True,
+        correlation_id: str = "",
     ) -> Context:
         """A context with new, empty loaders: caches never outlive the request."""
         return cls(
             caller=caller,
             limits=limits,
             delius=DeliusLoaders(backends.delius, caller.username, batching=batching),
+            oasys=OasysLoaders(backends.oasys) if backends.oasys is not None else None,
             crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
+            correlation_id=correlation_id,
         )
 
 

@@ -48,18 +48,24 @@ class DeliusLoaders:
         return KeyLoader(fetch, batching=self._batching)
 
     async def caseload(
-        self, staff_code: str, first: int, after: CaseloadPosition | None
+        self,
+        staff_code: str,
+        first: int,
+        after: CaseloadPosition | None,
+        held_by: str | None = None,
     ) -> CasePage:
-        """One page of a practitioner's caseload."""
+        """One page of a practitioner's caseload (only cases ``held_by`` a provider, if given)."""
         try:
-            return await self._port.caseload(staff_code, first, after)
+            return await self._port.caseload(staff_code, first, after, held_by)
         except BackendError as error:
             raise from_backend(error) from error
 
-    async def search(self, spec: CaseSearchSpec, first: int, offset: int) -> CasePage:
-        """One page of search results."""
+    async def search(
+        self, spec: CaseSearchSpec, first: int, offset: int, held_by: str | None = None
+    ) -> CasePage:
+        """One page of search results (only cases ``held_by`` a provider, if given)."""
         try:
-            return await self._port.search_cases(spec, first, offset)
+            return await self._port.search_cases(spec, first, offset, held_by)
         except BackendError as error:
             raise from_backend(error) from error
 

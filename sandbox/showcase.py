@@ -16,6 +16,7 @@ class Showcase:
     partner_crn: str | None
     limited_crn: str | None
     staff_code: str | None
+    staff_username: str | None
 
 
 _ACTIVE_CASE = """
@@ -51,10 +52,17 @@ async def showcase(dsn: str) -> Showcase:
             "AND om.soft_deleted = 0 AND s.officer_code NOT LIKE '%U' "
             "GROUP BY s.officer_code ORDER BY count(*) DESC, s.officer_code LIMIT 1"
         )
+        username = await connection.fetchval(
+            "SELECT u.distinguished_name FROM user_ u JOIN staff s ON s.staff_id = u.staff_id "
+            "WHERE s.officer_code = $1",
+            staff,
+        )
     finally:
         await connection.close()
 
     def clean(value: str | None) -> str | None:
         return value.strip() if value else None
 
-    return Showcase(clean(community), clean(custody), clean(partner), clean(limited), clean(staff))
+    return Showcase(
+        clean(community), clean(custody), clean(partner), clean(limited), clean(staff), username
+    )

@@ -9,9 +9,11 @@ import strawberry
 
 from adapters.queries import ContactPageRequest
 from adapters.records import CaseRecord
-from resolvers.cases import access_message, access_of, checked_page_size, visible_case
+from resolvers import risk
+from resolvers.cases import checked_page_size
 from resolvers.context import Info
 from resolvers.cursors import contact_position
+from resolvers.policy import CaseView, limited_access, view_of_crn
 from schema.common import CodedValue, coded
 from schema.contacts import Contact, ContactConnection, ContactFilter
 from schema.events import Event
@@ -19,49 +21,62 @@ from schema.manager import OffenderManager
 from schema.partner import PartnerCase, resolve_partner_case
 from schema.person import Address, CaseAccess, Identifiers, PersonName
 from schema.registrations import Registration
+from schema.risk import Assessment, PredictorScores, RiskOfSeriousHarm
 
 
 @strawberry.federation.type(
     keys=["crn"],
-    description="A person on probation: identity, management, events, flags and activity.",
+    description="A person on probation: identity, management, events, flags and activity. "
+    "When the caller may not see the case (limited access), only `crn` and `access` are "
+    "given; every other field is null with a LIMITED_ACCESS error.",
 )
 class Case:
     crn: strawberry.ID = strawberry.field(description="Case Reference Number, e.g. X320741.")
-    name: PersonName = strawberry.field(description="The person's name.")
-    date_of_birth: date = strawberry.field(description="Date of birth.")
-    gender: CodedValue | None = strawberry.field(description="Gender.")
-    identifiers: Identifiers = strawberry.field(description="PNC, NOMS and CRO numbers.")
-    tier: CodedValue | None = strawberry.field(
-        description="Management tier, e.g. B2 (A3 highest to D0 lowest)."
-    )
-    record: strawberry.Private[CaseRecord]
+    view: strawberry.Private[CaseView]
 
     @classmethod
-    def from_record(cls, record: CaseRecord) -> Case:
-        """The GraphQL face of a case record."""
-        return cls(
-            crn=strawberry.ID(record.crn),
-            name=PersonName.from_record(record),
-            date_of_birth=record.date_of_birth,
-            gender=coded(record.gender),
-            identifiers=Identifiers.from_record(record),
-            tier=coded(record.tier),
-            record=record,
-        )
+    def of(cls, view: CaseView) -> Case:
+        """The GraphQL face of a case as the caller may see it."""
+        return cls(crn=strawberry.ID(view.record.crn), view=view)
+
+    @property
+    def record(self) -> CaseRecord:
+        """The case, for fields the caller may see; LIMITED_ACCESS otherwise."""
+        if self.view.limited:
+            raise limited_access(self.view)
+        return self.view.record
 
     @classmethod
     async def resolve_reference(cls, info: Info, crn: strawberry.ID) -> Case | None:
         """Federation: a case by CRN, batched with every other reference."""
-        record = await visible_case(info.context, str(crn))
-        return None if record is None else cls.from_record(record)
+        return cls.of(await view_of_crn(info.context, str(crn)))
+
+    @strawberry.field(description="The person's name.")
+    def name(self) -> PersonName | None:
+        return PersonName.from_record(self.record)
+
+    @strawberry.field(description="Date of birth.")
+    def date_of_birth(self) -> date | None:
+        return self.record.date_of_birth
+
+    @strawberry.field(description="Gender.")
+    def gender(self) -> CodedValue | None:
+        return coded(self.record.gender)
+
+    @strawberry.field(description="PNC, NOMS and CRO numbers.")
+    def identifiers(self) -> Identifiers | None:
+        return Identifiers.from_record(self.record)
+
+    @strawberry.field(description="Management tier, e.g. B2 (A3 highest to D0 lowest).")
+    def tier(self) -> CodedValue | None:
+        return coded(self.record.tier)
 
     @strawberry.field(description="Limited-access status of this case for the caller.")
-    async def access(self, info: Info) -> CaseAccess:
-        access = await access_of(info.context, self.record)
+    def access(self) -> CaseAccess:
         return CaseAccess(
-            user_excluded=access.excluded,
-            user_restricted=access.restricted,
-            message=access_message(self.record, access),
+            user_excluded=self.view.access.excluded,
+            user_restricted=self.view.access.restricted,
+            message=self.view.message,
         )
 
     @strawberry.field(description="Current community offender manager; null when unallocated.")
@@ -71,7 +86,7 @@ class Case:
         return None if current is None else OffenderManager.from_record(current, info)
 
     @strawberry.field(description="Every manager allocation, current first, then newest first.")
-    async def manager_history(self, info: Info) -> list[OffenderManager]:
+    async def manager_history(self, info: Info) -> list[OffenderManager] | None:
         managers = await info.context.delius.managers.load(self.record.offender_id) or ()
         return [OffenderManager.from_record(m, info) for m in managers]
 
@@ -82,7 +97,7 @@ class Case:
         active_only: Annotated[
             bool, strawberry.argument(description="Only current events.")
         ] = True,
-    ) -> list[Event]:
+    ) -> list[Event] | None:
         records = await info.context.delius.events.load(self.record.offender_id) or ()
         return [Event.from_record(r) for r in records if r.active or not active_only]
 
@@ -93,7 +108,7 @@ class Case:
         active_only: Annotated[
             bool, strawberry.argument(description="Only registrations not deregistered.")
         ] = True,
-    ) -> list[Registration]:
+    ) -> list[Registration] | None:
         records = await info.context.delius.registrations.load(self.record.offender_id) or ()
         return [Registration.from_record(r) for r in records if r.active or not active_only]
 
@@ -110,7 +125,7 @@ class Case:
         current_only: Annotated[
             bool, strawberry.argument(description="Only addresses the person still lives at.")
         ] = True,
-    ) -> list[Address]:
+    ) -> list[Address] | None:
         records = await info.context.delius.addresses.load(self.record.offender_id) or ()
         return [Address.from_record(r) for r in records if r.current or not current_only]
 
@@ -118,6 +133,39 @@ class Case:
     async def next_appointment(self, info: Info) -> Contact | None:
         record = await info.context.delius.next_appointment.load(self.record.offender_id)
         return None if record is None else Contact.from_record(record)
+
+    @strawberry.field(
+        description="Latest risk of serious harm from OASys (SOAP). Null when OASys has none "
+        "or is unavailable."
+    )
+    async def risk_of_serious_harm(self, info: Info) -> RiskOfSeriousHarm | None:
+        crn = self.record.crn
+        if info.context.oasys is None:
+            return None
+        record = await risk.risk_of_serious_harm(info.context.oasys, crn)
+        return None if record is None else RiskOfSeriousHarm.from_record(record)
+
+    @strawberry.field(
+        description="Latest reconviction predictor scores (OGRS3, OGP, OVP, RSR) from OASys. "
+        "Null when OASys has none or is unavailable."
+    )
+    async def predictor_scores(self, info: Info) -> PredictorScores | None:
+        crn = self.record.crn
+        if info.context.oasys is None:
+            return None
+        record = await risk.predictor_scores(info.context.oasys, crn)
+        return None if record is None else PredictorScores.from_record(record)
+
+    @strawberry.field(
+        description="Completed (and locked incomplete) OASys assessments, newest first. Null "
+        "when OASys is unavailable."
+    )
+    async def assessments(self, info: Info) -> list[Assessment] | None:
+        crn = self.record.crn
+        if info.context.oasys is None:
+            return None
+        records = await risk.assessments(info.context.oasys, crn)
+        return [Assessment.from_record(r) for r in records or ()]
 
     @strawberry.field(
         description="What the CRC that holds this case records about it. Null when no CRC "
@@ -141,7 +189,7 @@ class Case:
         filter: Annotated[
             ContactFilter | None, strawberry.argument(description="Which contacts to list.")
         ] = None,
-    ) -> ContactConnection:
+    ) -> ContactConnection | None:
         spec = (filter or ContactFilter()).to_spec()
         request = ContactPageRequest(
             offender_id=self.record.offender_id,

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import strawberry
 
 from adapters.records import CasePage, CaseRecord
-from resolvers.cases import ensure_visible
 from resolvers.context import Info
+from resolvers.policy import view_of
 from schema.case import Case
 from schema.common import PageInfo
 
@@ -19,10 +19,11 @@ class CaseEdge:
     record: strawberry.Private[CaseRecord]
 
     @strawberry.field(
-        description="The case; null, with a LIMITED_ACCESS error, when the caller may not see it."
+        description="The case. For a case under limited access only `crn` and `access` are "
+        "given (the list redacts, it does not drop)."
     )
     async def node(self, info: Info) -> Case | None:
-        return Case.from_record(await ensure_visible(info.context, self.record))
+        return Case.of(await view_of(info.context, self.record))
 
 
 @strawberry.type(description="A page of cases.")

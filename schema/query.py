@@ -9,7 +9,7 @@ from typing import Annotated, cast
 import strawberry
 
 from adapters.queries import CaseloadPosition, CaseSearchSpec
-from resolvers.cases import checked_page_size, visible_case
+from resolvers.cases import checked_page_size
 from resolvers.context import Info
 from resolvers.cursors import (
     caseload_cursor,
@@ -18,9 +18,11 @@ from resolvers.cursors import (
     offset_position,
 )
 from resolvers.errors import PublicError, bad_input
+from resolvers.policy import view_of_crn
 from schema.case import Case
 from schema.lists import CaseConnection
 from schema.organisation import Provider, Staff, Team
+from schema.permissions import CanReadCases, IsAuthenticated
 
 
 @strawberry.input(description="Search criteria; give at least one. They combine with AND.")
@@ -50,27 +52,33 @@ class Viewer:
         return None if record is None else Provider.from_record(record)
 
 
-async def _case_or_error(info: Info, crn: str) -> Case | PublicError | None:
+def _scope(info: Info) -> str | None:
+    """The provider a partner caller is confined to; None for staff."""
+    caller = info.context.caller
+    return caller.provider_code if caller.is_partner else None
+
+
+async def _case_or_error(info: Info, crn: str) -> Case | PublicError:
     try:
-        record = await visible_case(info.context, crn)
+        return Case.of(await view_of_crn(info.context, crn))
     except PublicError as error:
         return error
-    return None if record is None else Case.from_record(record)
 
 
 @strawberry.type(description="Reads of the case graph.")
 class Query:
     @strawberry.field(
-        description="One case by Case Reference Number (CRN, e.g. X320741). Null when no such "
-        "case is visible to the caller."
+        description="One case by Case Reference Number (CRN, e.g. X320741). Null, with a "
+        "NOT_FOUND error, when no such case is visible to the caller.",
+        permission_classes=[CanReadCases],
     )
     async def case(self, info: Info, crn: strawberry.ID) -> Case | None:
-        record = await visible_case(info.context, str(crn))
-        return None if record is None else Case.from_record(record)
+        return Case.of(await view_of_crn(info.context, str(crn)))
 
     @strawberry.field(
-        description="Up to 100 cases at once, in the order asked; null (with an error) for any "
-        "CRN not valid or not visible, null for one not found."
+        description="Up to 100 cases at once, in the order asked; null, with an error at its "
+        "index, for any CRN not valid, not found or not visible.",
+        permission_classes=[CanReadCases],
     )
     async def cases(self, info: Info, crns: list[strawberry.ID]) -> list[Case | None]:
         limit = info.context.limits.max_cases
@@ -82,7 +90,8 @@ class Query:
 
     @strawberry.field(
         description="Find cases by any mix of name (fuzzy), date of birth, PNC or NOMS number; "
-        "best matches first."
+        "best matches first.",
+        permission_classes=[CanReadCases],
     )
     async def search_cases(
         self,
@@ -101,12 +110,15 @@ class Query:
             raise bad_input("give at least one search criterion")
         size = checked_page_size(first, info.context.limits)
         offset = offset_position(after) if after is not None else 0
-        page = await info.context.delius.search(spec, size, offset)
+        page = await info.context.delius.search(spec, size, offset, _scope(info))
         for record in page.cases:
             info.context.delius.case_by_crn.prime(record.crn, record)
         return CaseConnection.of(page, lambda i, _: offset_cursor(offset + i + 1))
 
-    @strawberry.field(description="The cases currently managed by one member of staff.")
+    @strawberry.field(
+        description="The cases currently managed by one member of staff.",
+        permission_classes=[CanReadCases],
+    )
     async def caseload(
         self,
         info: Info,
@@ -116,7 +128,9 @@ class Query:
     ) -> CaseConnection:
         size = checked_page_size(first, info.context.limits)
         position = caseload_position(after) if after is not None else None
-        page = await info.context.delius.caseload(str(staff_code).strip().upper(), size, position)
+        page = await info.context.delius.caseload(
+            str(staff_code).strip().upper(), size, position, _scope(info)
+        )
         for record in page.cases:
             info.context.delius.case_by_crn.prime(record.crn, record)
         return CaseConnection.of(
@@ -126,19 +140,24 @@ class Query:
             ),
         )
 
-    @strawberry.field(description="A member of staff by officer code.")
+    @strawberry.field(
+        description="A member of staff by officer code.", permission_classes=[CanReadCases]
+    )
     async def staff(self, info: Info, code: strawberry.ID) -> Staff | None:
         return await Staff.resolve_reference(info, code)
 
-    @strawberry.field(description="A team by code.")
+    @strawberry.field(description="A team by code.", permission_classes=[CanReadCases])
     async def team(self, info: Info, code: strawberry.ID) -> Team | None:
         return await Team.resolve_reference(info, code)
 
-    @strawberry.field(description="A provider by code.")
+    @strawberry.field(description="A provider by code.", permission_classes=[CanReadCases])
     async def provider(self, info: Info, code: strawberry.ID) -> Provider | None:
         return await Provider.resolve_reference(info, code)
 
-    @strawberry.field(description="The caller, as the API sees them: username, roles, provider.")
+    @strawberry.field(
+        description="The caller, as the API sees them: username, roles, provider.",
+        permission_classes=[IsAuthenticated],
+    )
     def me(self, info: Info) -> Viewer:
         caller = info.context.caller
         return Viewer(

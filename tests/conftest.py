@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +15,9 @@ from adapters.delius import DeliusAdapter
 from adapters.delius.migrate import migrate, refresh_search
 from api.app import create_app
 from api.settings import Secret, Settings
+from api.tokens import SigningKey, save_key
 from resolvers.context import Backends
+from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
@@ -85,18 +88,81 @@ async def delius(dsn: str, statement_log: StatementLog) -> AsyncIterator[DeliusA
     await adapter.aclose()
 
 
+ISSUER = "casegraph-tests"
+AUDIENCE = "casegraph"
+
+
 @pytest.fixture(scope="session")
-def settings(dsn: str) -> Settings:
+def signing_key() -> SigningKey:
+    """The key that signs the tests' tokens."""
+    return SigningKey.generate()
+
+
+@pytest.fixture(scope="session")
+def jwks_path(signing_key: SigningKey, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The JWKS file the app under test trusts."""
+    return save_key(signing_key, tmp_path_factory.mktemp("keys"))
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Mints tokens the app under test accepts."""
+
+    key: SigningKey
+
+    def mint(
+        self,
+        *,
+        roles: tuple[str, ...] = (Role.READ_CASES,),
+        username: str | None = None,
+        client_id: str = "casegraph-tests",
+        provider: str | None = None,
+        lifetime: int = 600,
+    ) -> str:
+        return self.key.mint(
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            client_id=client_id,
+            username=username,
+            roles=roles,
+            provider=provider,
+            lifetime=lifetime,
+        )
+
+    def header(self, **claims: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.mint(**claims)}"}
+
+
+@pytest.fixture(scope="session")
+def tokens(signing_key: SigningKey) -> Tokens:
+    """Token minting for tests."""
+    return Tokens(signing_key)
+
+
+@pytest.fixture(scope="session")
+def settings(dsn: str, jwks_path: Path) -> Settings:
     """Settings for the app under test."""
-    return Settings(delius_dsn=Secret(dsn), search_refresh_seconds=0)
+    return Settings(
+        delius_dsn=Secret(dsn),
+        search_refresh_seconds=0,
+        graphiql=True,
+        introspection=True,
+        jwks=str(jwks_path),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
 
 
 @pytest.fixture(scope="session")
-async def client(settings: Settings, delius: DeliusAdapter) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client talking to the app in-process."""
+async def client(
+    settings: Settings, delius: DeliusAdapter, tokens: Tokens
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process, as a case reader with no username."""
     app = create_app(settings, backends=Backends(delius=delius))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://casegraph.test") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
+    ) as http:
         yield http
 
 
@@ -106,8 +172,12 @@ class GraphQL:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
 
-    async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+    async def __call__(
+        self, query: str, *, headers: dict[str, str] | None = None, **variables: Any
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

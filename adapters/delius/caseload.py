@@ -14,7 +14,9 @@ WITH caseload AS (
     SELECT DISTINCT om.offender_id
     FROM offender_manager om
     JOIN staff s ON s.staff_id = om.allocation_staff_id
+    JOIN probation_area pa ON pa.probation_area_id = om.probation_area_id
     WHERE s.officer_code = $1::bpchar AND om.active_flag = 1 AND om.soft_deleted = 0
+      AND ($6::bpchar IS NULL OR pa.code = $6::bpchar)
 )
 SELECT {CASE_COLUMNS},
        (SELECT count(*) FROM caseload cl JOIN offender o2 ON o2.offender_id = cl.offender_id
@@ -39,9 +41,16 @@ class CaseListQueries:
     _db: Database
 
     async def caseload(
-        self, staff_code: str, first: int, after: CaseloadPosition | None
+        self,
+        staff_code: str,
+        first: int,
+        after: CaseloadPosition | None,
+        held_by: str | None = None,
     ) -> CasePage:
-        """The live cases whose active manager is this member of staff, by surname."""
+        """The live cases whose active manager is this member of staff, by surname.
+
+        ``held_by`` keeps only cases whose current manager belongs to that provider.
+        """
         rows = await self._db.fetch(
             _CASELOAD,
             staff_code,
@@ -49,6 +58,7 @@ class CaseListQueries:
             after.forename if after else None,
             after.crn if after else None,
             first + 1,
+            held_by,
         )
         total = rows[0]["total"] if rows else None
         if total is None and after is None:
@@ -56,8 +66,13 @@ class CaseListQueries:
         cases = tuple(case_record(row) for row in rows[:first])
         return CasePage(cases=cases, has_next=len(rows) > first, total_count=total)
 
-    async def search_cases(self, spec: CaseSearchSpec, first: int, offset: int) -> CasePage:
-        """Cases matching every given criterion; by name likeness first when a name is given."""
+    async def search_cases(
+        self, spec: CaseSearchSpec, first: int, offset: int, held_by: str | None = None
+    ) -> CasePage:
+        """Cases matching every given criterion; by name likeness first when a name is given.
+
+        ``held_by`` keeps only cases whose current manager belongs to that provider.
+        """
         conditions: list[str] = []
         args: list[Any] = []
 
@@ -79,6 +94,13 @@ class CaseListQueries:
             conditions.append(f"ps.pnc_number = {param(normalise_pnc(spec.pnc_number))}")
         if spec.noms_number:
             conditions.append(f"ps.noms_number = {param(spec.noms_number.strip().upper())}")
+        if held_by is not None:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM offender_manager om JOIN probation_area pa"
+                " ON pa.probation_area_id = om.probation_area_id"
+                " WHERE om.offender_id = o.offender_id AND om.active_flag = 1"
+                f" AND om.soft_deleted = 0 AND pa.code = {param(held_by)}::bpchar)"
+            )
         sql = f"""
             SELECT {CASE_COLUMNS}, count(*) OVER () AS total
             FROM casegraph.person_search ps

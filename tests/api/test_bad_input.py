@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, Tokens
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -32,9 +32,10 @@ async def test_malformed_crn_is_bad_user_input(gql: GraphQL, crn: str) -> None:
     assert body["errors"][0]["path"] == ["case"]
 
 
-async def test_unknown_crn_is_null_without_error(gql: GraphQL) -> None:
+async def test_unknown_crn_is_null_with_not_found(gql: GraphQL) -> None:
     body = await gql('{ case(crn: "Z999999") { crn } }')
-    assert body == {"data": {"case": None}}
+    assert body["data"] == {"case": None}
+    assert codes(body) == ["NOT_FOUND"]
 
 
 async def test_lower_case_crn_is_accepted(gql: GraphQL, sql: Any) -> None:
@@ -53,7 +54,8 @@ async def test_page_size_out_of_range(gql: GraphQL, sql: Any, first: int) -> Non
         first=first,
     )
     assert codes(body) == ["BAD_USER_INPUT"]
-    assert body["data"] == {"case": None}  # contacts is non-null, so the case is nulled
+    assert body["data"] == {"case": {"crn": crn, "contacts": None}}
+    assert body["errors"][0]["path"] == ["case", "contacts"]
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "WyJvZmZzZXQiLDVd", "%%%", "W10"])
@@ -86,7 +88,8 @@ async def test_one_bad_crn_in_a_list_fails_only_its_own_slot(gql: GraphQL, sql: 
     )
     assert body["data"]["cases"] == [{"crn": crn}, None, None]
     assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
-        (["cases", 1], "BAD_USER_INPUT")
+        (["cases", 1], "BAD_USER_INPUT"),
+        (["cases", 2], "NOT_FOUND"),
     ]
 
 
@@ -104,7 +107,9 @@ async def test_syntax_and_validation_errors_are_not_500(client: httpx.AsyncClien
         assert "Traceback" not in response.text
 
 
-async def test_a_database_failure_is_coded_and_masked(sql: Any, settings: Any) -> None:
+async def test_a_database_failure_is_coded_and_masked(
+    sql: Any, settings: Any, tokens: Tokens
+) -> None:
     """With nDelius unreachable, the error names the source and holds no SQL."""
     from adapters.delius import DeliusAdapter
     from api.app import create_app
@@ -114,7 +119,7 @@ async def test_a_database_failure_is_coded_and_masked(sql: Any, settings: Any) -
     await delius.aclose()  # every later statement fails: the pool is closed
     app = create_app(settings, backends=Backends(delius=delius))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
     ) as http:
         response = await http.post("/graphql", json={"query": '{ case(crn: "X000001") { crn } }'})
         ready = await http.get("/ready")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GraphQL, StatementLog
+from tests.conftest import GraphQL, StatementLog, Tokens
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -52,7 +52,7 @@ async def test_fifty_cases_cost_a_fixed_small_number_of_statements(
 
 
 async def test_without_batching_every_key_costs_a_statement(
-    settings: Any, delius: Any, sql: Any, statement_log: StatementLog
+    settings: Any, delius: Any, sql: Any, statement_log: StatementLog, tokens: Tokens
 ) -> None:
     """The diagnostic baseline (CASEGRAPH_LOADER_BATCHING=false) really is one query per key."""
     from dataclasses import replace
@@ -71,7 +71,9 @@ async def test_without_batching_every_key_costs_a_statement(
         )
     ]
     query = "query($crns: [ID!]!) { cases(crns: $crns) { crn registrations { active } } }"
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as h:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
+    ) as h:
         await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})
         statement_log.clear()
         response = await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})
