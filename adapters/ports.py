@@ -6,12 +6,13 @@ The real adapters implement these; tests may pass anything that honours them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
 from adapters.records import (
     AccessRecord,
     AddressRecord,
+    AuditEntry,
     CasePage,
     CaseRecord,
     ContactPage,
@@ -89,3 +90,10 @@ class DeliusPort(Protocol):
     ) -> CasePage: ...
     async def is_ready(self) -> bool: ...
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class AuditPort(Protocol):
+    """Where the audit trail is kept; ``record_audit`` returns once the rows are durable."""
+
+    async def record_audit(self, entries: Sequence[AuditEntry]) -> None: ...

@@ -249,3 +249,18 @@ class CasePage:
     cases: tuple[CaseRecord, ...]
     has_next: bool
     total_count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One look at one case: who, when, through what, and what they were told."""
+
+    occurred_at: datetime
+    username: str | None
+    client_id: str
+    provider: str | None
+    operation_name: str | None
+    document_hash: str
+    crn: str
+    outcome: str
+    correlation_id: str

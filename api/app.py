@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from api.audit import WriteAuditTrail
 from api.auth import AuthenticationMiddleware, KeySet, TokenVerifier
 from api.bootstrap import limits_of, open_backends
 from api.errors import quiet_execution_logs
@@ -32,7 +33,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
     verifier = TokenVerifier(
         KeySet(settings.jwks), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    schema = build_schema(schema_extensions(settings))
+    schema = build_schema([*schema_extensions(settings), WriteAuditTrail])
     quiet_execution_logs()
     holder: dict[str, Backends] = {} if backends is None else {"backends": backends}
 

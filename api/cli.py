@@ -1,4 +1,4 @@
-"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token."""
+"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit."""
 
 from __future__ import annotations
 
@@ -91,6 +91,27 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from adapters.delius import DeliusAdapter
+
+    async def run() -> None:
+        delius = await DeliusAdapter.connect(Settings.from_env().delius_dsn.value)
+        try:
+            entries = await delius.audit_for_crn(args.crn.strip().upper(), args.limit)
+        finally:
+            await delius.aclose()
+        for e in entries:
+            print(
+                f"{e.occurred_at.isoformat()}  {e.outcome:<15} {e.crn}  "
+                f"user={e.username or '-'} client={e.client_id} provider={e.provider or '-'} "
+                f"operation={e.operation_name or '-'} correlation={e.correlation_id} "
+                f"document={e.document_hash[:19]}"
+            )
+
+    asyncio.run(run())
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import print_sdl
 
@@ -130,6 +151,11 @@ def parser() -> argparse.ArgumentParser:
         run=_refresh_search
     )
     commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+
+    audit = commands.add_parser("audit", help="list who looked at a case")
+    audit.add_argument("--crn", required=True)
+    audit.add_argument("--limit", type=int, default=100)
+    audit.set_defaults(run=_audit)
 
     token = commands.add_parser("token", help="mint a token from the local demo key")
     token.add_argument("--user", help="username (omit for a client-credentials token)")

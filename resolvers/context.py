@@ -8,7 +8,7 @@ import strawberry
 
 from adapters.crc.port import CrcPort
 from adapters.oasys.port import OasysPort
-from adapters.ports import DeliusPort
+from adapters.ports import AuditPort, DeliusPort
 from resolvers.audit import AuditTrail
 from resolvers.delius_loaders import DeliusLoaders
 from resolvers.partner import CrcLoaders
@@ -35,6 +35,16 @@ class Backends:
     delius: DeliusPort
     oasys: OasysPort | None = None
     crc: CrcPort | None = None
+    audit: AuditPort | None = None
+
+    @property
+    def audit_log(self) -> AuditPort:
+        """Where the audit trail goes: its own store if configured, else beside nDelius."""
+        if self.audit is not None:
+            return self.audit
+        if isinstance(self.delius, AuditPort):
+            return self.delius
+        raise TypeError("no audit store configured")
 
 
 @dataclass
@@ -46,6 +56,7 @@ class Context:
     delius: DeliusLoaders
     oasys: OasysLoaders | None = None
     crc: CrcLoaders | None = None
+    audit_log: AuditPort | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     correlation_id: str = ""
 
@@ -66,6 +77,7 @@ class Context:
             delius=DeliusLoaders(backends.delius, caller.username, batching=batching),
             oasys=OasysLoaders(backends.oasys) if backends.oasys is not None else None,
             crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
+            audit_log=backends.audit_log,
             correlation_id=correlation_id,
         )
 

@@ -7,6 +7,7 @@ times as Europe/London instants.
 
 from __future__ import annotations
 
+from adapters.delius.audit import AuditQueries
 from adapters.delius.caseload import CaseListQueries
 from adapters.delius.contacts import ContactQueries
 from adapters.delius.database import Database, PoolOptions, StatementListener
@@ -26,6 +27,7 @@ class DeliusAdapter(
     RegistrationQueries,
     ContactQueries,
     CaseListQueries,
+    AuditQueries,
 ):
     """Every read Case Graph makes of nDelius, over one connection pool."""
 
