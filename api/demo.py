@@ -13,6 +13,8 @@ import json
 import time
 import urllib.parse
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import uvicorn
 
@@ -53,6 +55,7 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
 }"""
 
 
+LONDON = ZoneInfo("Europe/London")
 CRC_BASE_PORT = 8091
 OASYS_PORT = 8081
 
@@ -70,7 +73,8 @@ class _World:
 
 async def _prepare(dsn: str, offenders: int, seed: int) -> _World:
     await load_contract(dsn)
-    report = await seed_database(dsn, offenders=offenders, seed=seed)
+    today = datetime.now(LONDON).date()
+    report = await seed_database(dsn, offenders=offenders, seed=seed, today=today)
     _say(f"  seeded {offenders:,} offenders in {report.elapsed_seconds:.1f} s")
     await migrate(dsn)
     await refresh_search(dsn)

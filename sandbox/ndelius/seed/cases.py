@@ -155,7 +155,13 @@ def generate_chunk(
 
 
 async def seed_chunk(
-    dsn: str, seed: int, offenders: int, start: int, stop: int, organisation: Organisation
+    dsn: str,
+    seed: int,
+    offenders: int,
+    start: int,
+    stop: int,
+    organisation: Organisation,
+    shift_days: int = 0,
 ) -> dict[str, int]:
     """Generate and COPY one chunk of people in one transaction; return rows per table."""
     rows = generate_chunk(seed, offenders, start, stop, organisation)
@@ -163,14 +169,20 @@ async def seed_chunk(
     try:
         await skip_foreign_key_checks(connection)
         async with connection.transaction():
-            await copy_rows(connection, rows, CASE_COLUMNS)
+            await copy_rows(connection, rows, CASE_COLUMNS, shift_days)
     finally:
         await connection.close()
     return {table: len(records) for table, records in rows.items()}
 
 
 def run_chunk(
-    dsn: str, seed: int, offenders: int, start: int, stop: int, organisation: Organisation
+    dsn: str,
+    seed: int,
+    offenders: int,
+    start: int,
+    stop: int,
+    organisation: Organisation,
+    shift_days: int = 0,
 ) -> dict[str, int]:
     """``seed_chunk`` for a worker process."""
-    return asyncio.run(seed_chunk(dsn, seed, offenders, start, stop, organisation))
+    return asyncio.run(seed_chunk(dsn, seed, offenders, start, stop, organisation, shift_days))

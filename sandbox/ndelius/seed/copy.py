@@ -7,6 +7,7 @@ with COPY in parent-before-child order, so foreign keys hold at every step.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -112,12 +113,28 @@ async def copy_rows(
     connection: asyncpg.Connection,
     rows: Mapping[str, Sequence[Row]],
     columns: Mapping[str, tuple[str, ...]],
+    shift_days: int = 0,
 ) -> None:
-    """COPY every non-empty table of ``rows``, in the order of ``columns``."""
+    """COPY every non-empty table of ``rows``, in the order of ``columns``.
+
+    ``shift_days`` moves every date and time by that many days (a seed for another
+    "today"), except dummy-dated times of day, whose 1970-01-01 date part means nothing.
+    """
     for table, names in columns.items():
         records = rows.get(table)
         if records:
+            if shift_days:
+                records = [_shifted(record, timedelta(days=shift_days)) for record in records]
             await connection.copy_records_to_table(table, records=records, columns=names)
+
+
+def _shifted(record: Row, delta: timedelta) -> Row:
+    return tuple(
+        value + delta
+        if isinstance(value, date) and not (isinstance(value, datetime) and value.year == 1970)
+        else value
+        for value in record
+    )
 
 
 async def skip_foreign_key_checks(connection: asyncpg.Connection) -> bool:

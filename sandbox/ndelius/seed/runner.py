@@ -16,12 +16,14 @@ from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 
 import asyncpg
 
 from sandbox.ndelius.seed.cases import run_chunk, seed_chunk
 from sandbox.ndelius.seed.copy import ALL_TABLES, ORGANISATION_COLUMNS, advance_sequences, copy_rows
 from sandbox.ndelius.seed.organisation import Organisation, build_organisation
+from sandbox.ndelius.seed.reference import SEED_TODAY
 
 DEFAULT_CHUNK = 1000
 
@@ -48,12 +50,16 @@ async def seed_database(
     seed: int = 1,
     workers: int | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    today: date | None = None,
 ) -> SeedReport:
     """Fill a database holding the freshly loaded contract with ``offenders`` people.
 
-    Deterministic: the same (offenders, seed) gives the same rows, whatever ``workers``
-    and ``chunk_size`` are.
+    Deterministic: the same (offenders, seed, today) gives the same rows, whatever
+    ``workers`` and ``chunk_size`` are. Dates are laid out around ``SEED_TODAY`` and moved
+    to ``today`` when another day is given (the demo passes the real date, so that
+    appointments are in the future).
     """
+    shift_days = (today - SEED_TODAY).days if today is not None else 0
     if offenders < 1:
         raise ValueError("offenders must be at least 1")
     started = time.perf_counter()
@@ -63,10 +69,11 @@ async def seed_database(
     connection = await asyncpg.connect(dsn)
     try:
         async with connection.transaction():
-            await copy_rows(connection, organisation_rows, ORGANISATION_COLUMNS)
+            await copy_rows(connection, organisation_rows, ORGANISATION_COLUMNS, shift_days)
         ranges = [(s, min(s + chunk_size, offenders)) for s in range(0, offenders, chunk_size)]
         counts = Counter({t: len(r) for t, r in organisation_rows.items()})
-        for chunk in await _run_chunks(dsn, seed, offenders, ranges, organisation, workers):
+        chunks = await _run_chunks(dsn, seed, offenders, ranges, organisation, workers, shift_days)
+        for chunk in chunks:
             counts.update(chunk)
         await advance_sequences(connection)
         await connection.execute("ANALYZE")
@@ -83,15 +90,21 @@ async def _run_chunks(
     ranges: list[tuple[int, int]],
     organisation: Organisation,
     workers: int | None,
+    shift_days: int,
 ) -> list[dict[str, int]]:
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers == 1 or len(ranges) == 1:
-        return [await seed_chunk(dsn, seed, offenders, a, b, organisation) for a, b in ranges]
+        return [
+            await seed_chunk(dsn, seed, offenders, a, b, organisation, shift_days)
+            for a, b in ranges
+        ]
     loop = asyncio.get_running_loop()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(workers, len(ranges)), mp_context=context) as pool:
         futures = [
-            loop.run_in_executor(pool, run_chunk, dsn, seed, offenders, a, b, organisation)
+            loop.run_in_executor(
+                pool, run_chunk, dsn, seed, offenders, a, b, organisation, shift_days
+            )
             for a, b in ranges
         ]
         return list(await asyncio.gather(*futures))
