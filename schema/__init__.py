@@ -13,14 +13,18 @@ from typing import Any, Final
 import strawberry
 from strawberry.extensions import SchemaExtension
 
+from schema.federation import FederatedSchema
 from schema.query import Query
 
 FEDERATION_VERSION: Final = "2.9"
 
 
 def build_schema(extensions: Sequence[type[SchemaExtension] | Any] = ()) -> strawberry.Schema:
-    """The federated schema, with the given extensions (classes or factories)."""
-    return strawberry.federation.Schema(
+    """The federated schema, with the given extensions (classes or factories).
+
+    ``_entities`` checks and caps its representations (see ``schema.federation``).
+    """
+    return FederatedSchema(
         query=Query,
         extensions=list(extensions),
         federation_version=FEDERATION_VERSION,
