@@ -20,6 +20,7 @@ from api.errors import quiet_execution_logs
 from api.extensions import schema_extensions
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
+from api.logs import configure_logging
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
@@ -70,5 +71,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
 
 
 def app_from_env() -> Starlette:
-    """The application configured from ``CASEGRAPH_*`` variables (for uvicorn's factory)."""
-    return create_app(Settings.from_env())
+    """The application configured from ``CASEGRAPH_*`` variables (for uvicorn's factory).
+
+    Runs in every worker process, so each one logs the configured, scrubbed way.
+    """
+    settings = Settings.from_env()
+    configure_logging(settings)
+    return create_app(settings)

@@ -23,11 +23,12 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from resolvers.errors import ErrorCode
 from resolvers.viewer import Caller
 
 REFETCH_INTERVAL = 30.0
 UNAUTHORISED_BODY = {
-    "errors": [{"message": "Unauthorised", "extensions": {"code": "UNAUTHENTICATED"}}]
+    "errors": [{"message": "Unauthorised", "extensions": {"code": ErrorCode.UNAUTHENTICATED.value}}]
 }
 
 

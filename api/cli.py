@@ -26,6 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_level="info",
+        log_config=None,  # the app's own scrubbed handler (api/logs.py) writes every line
         proxy_headers=False,
     )
     return 0

@@ -12,7 +12,7 @@ import contextlib
 import json
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ import uvicorn
 
 from adapters.delius.migrate import migrate, refresh_search
 from api.app import create_app
+from api.logs import configure_logging
 from api.settings import Secret, Settings, parse_crc_registry
 from api.tokens import load_or_create_key
 from resolvers.viewer import Role
@@ -147,6 +148,7 @@ def run_demo(*, offenders: int, seed: int, port: int) -> int:
             introspection=True,
             field_suggestions=True,
         )
+        configure_logging(replace(settings, log_format="text"))
         app = create_app(settings)
         _say(f"  ready in {time.monotonic() - started:.1f} s")
         token = key.mint(
@@ -158,5 +160,5 @@ def run_demo(*, offenders: int, seed: int, port: int) -> int:
             lifetime=12 * 3600,
         )
         _say(_banner(port, world.examples, token))
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
     return 0

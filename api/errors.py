@@ -2,12 +2,15 @@
 
 Public errors (``PublicError``) and GraphQL's own validation errors pass through; every
 other error is masked to a generic message with code INTERNAL_SERVER_ERROR and its path
-kept, so a bug or a driver message (SQL, XML, values) never reaches a client.
+kept, so a bug or a driver message (SQL, XML, values) never reaches a client. Unless
+field suggestions are on, "Did you mean ...?" hints are cut from every message: they
+would spell out the schema to a client that may not introspect it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 
 from graphql import GraphQLError
@@ -16,6 +19,7 @@ from strawberry.extensions import MaskErrors
 from resolvers.errors import ErrorCode, PublicError
 
 GENERIC_MESSAGE = "Unexpected error."
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -26,29 +30,82 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, PublicError)
 
 
-class MaskInternalErrors(MaskErrors):
-    """Masks internal errors and gives the masked ones a code."""
+def without_suggestions(error: GraphQLError) -> GraphQLError:
+    """The same error with any "Did you mean ...?" hint cut from its message."""
+    if "Did you mean" not in error.message:
+        return error
+    return GraphQLError(
+        _SUGGESTION.sub("", error.message),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
 
-    def __init__(self) -> None:
+
+def with_code(error: GraphQLError, code: ErrorCode) -> GraphQLError:
+    """The same error, carrying ``code`` unless it already has one."""
+    if error.extensions and "code" in error.extensions:
+        return error
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code.value},
+    )
+
+
+class MaskInternalErrors(MaskErrors):
+    """Masks internal errors and gives the masked ones a code; strips suggestions."""
+
+    def __init__(self, *, suggestions: bool = False) -> None:
         super().__init__(should_mask_error=should_mask, error_message=GENERIC_MESSAGE)
+        self._suggestions = suggestions
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        return processed if self._suggestions else [without_suggestions(e) for e in processed]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         """A generic error at the same place, coded INTERNAL_SERVER_ERROR."""
-        return GraphQLError(
-            GENERIC_MESSAGE,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=None,
-            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
-        )
+        return anonymised(error)
+
+
+def anonymised(error: GraphQLError) -> GraphQLError:
+    """A generic error at the same place, coded INTERNAL_SERVER_ERROR."""
+    return GraphQLError(
+        GENERIC_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+    )
+
+
+def client_errors(errors: list[GraphQLError]) -> tuple[list[GraphQLError], int]:
+    """What the client gets, and how many errors were left out.
+
+    Errors raised outside execution skip the masking extension, so they are masked here
+    again. A document refused before execution gets its first error only: a hostile
+    document must not buy thousands of error objects.
+    """
+    shown = [anonymised(e) if should_mask(e) else e for e in errors]
+    if len(shown) > 1 and all(e.path is None for e in shown):
+        return shown[:1], len(shown) - 1
+    return shown, 0
 
 
 class _DropExecutionErrors(logging.Filter):
     """strawberry logs every resolver error with its full text and traceback. Public errors
-    are expected outcomes: drop them. Keep internal ones, but only their exception type
-    and traceback, since the message may hold case data."""
+    and refused documents are expected outcomes: drop them. Keep internal ones, but only
+    their exception type and traceback, since the message may hold case data."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.msg
@@ -56,6 +113,8 @@ class _DropExecutionErrors(logging.Filter):
             return True
         original = error.original_error
         if isinstance(error, PublicError) or isinstance(original, PublicError):
+            return False
+        if original is None and error.path is None:  # the client's document, not our bug
             return False
         cause = original or error
         frames = traceback.extract_tb(cause.__traceback__)
