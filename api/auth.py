@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from resolvers.errors import ErrorCode
 from resolvers.viewer import Caller
 
 REFETCH_INTERVAL = 30.0
+REMEMBER_SECONDS = 300.0
+REMEMBERED_TOKENS = 10_000
 UNAUTHORISED_BODY = {
     "errors": [{"message": "Unauthorised", "extensions": {"code": ErrorCode.UNAUTHENTICATED.value}}]
 }
@@ -91,18 +94,33 @@ class KeySet:
 
 
 class TokenVerifier:
-    """Turns an ``Authorization`` header into a ``Caller``, or raises ``Unauthenticated``."""
+    """Turns an ``Authorization`` header into a ``Caller``, or raises ``Unauthenticated``.
+
+    A verified token is remembered (bounded, and for at most ``REMEMBER_SECONDS`` and never
+    past its expiry), so a client sending the same token again is not re-verified each time.
+    """
 
     def __init__(self, keys: KeySet, *, issuer: str, audience: str) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience
+        self._verified: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
 
     async def caller(self, authorization: str | None) -> Caller:
         """The caller a valid bearer token describes."""
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated
+        remembered = self._verified.get(token)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
+        caller, expires = await self._verify(token)
+        self._verified[token] = (caller, min(expires, time.time() + REMEMBER_SECONDS))
+        if len(self._verified) > REMEMBERED_TOKENS:
+            self._verified.popitem(last=False)
+        return caller
+
+    async def _verify(self, token: str) -> tuple[Caller, float]:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != "RS256" or not isinstance(header.get("kid"), str):
@@ -118,7 +136,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError:
             raise Unauthenticated from None
-        return _caller_from(claims)
+        return _caller_from(claims), float(claims["exp"])
 
 
 def _caller_from(claims: Mapping[str, Any]) -> Caller:

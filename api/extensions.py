@@ -72,7 +72,7 @@ class GuardedDocument(SchemaExtension):
             context.pre_execution_errors = list(
                 _validated(
                     context.schema._schema,
-                    context.graphql_document,
+                    _Same(context.graphql_document),
                     context.validation_rules,
                     self._limits,
                     self._suggestions,
@@ -81,14 +81,35 @@ class GuardedDocument(SchemaExtension):
         yield
 
 
+class _Same:
+    """A cache key for one parsed document by identity.
+
+    Parsed documents are themselves cached by text, so the same text yields the same
+    object; hashing the syntax tree instead would walk all of it on every request. The key
+    holds the document, so its identity cannot be reused while the entry lives.
+    """
+
+    __slots__ = ("document",)
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document
+
+    def __hash__(self) -> int:
+        return id(self.document)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.document is self.document
+
+
 @lru_cache(maxsize=1024)
 def _validated(
     schema: GraphQLSchema,
-    document: DocumentNode,
+    key: _Same,
     rules: tuple[type[ASTValidationRule], ...],
     limits: DocumentLimits,
     suggestions: bool,
 ) -> tuple[GraphQLError, ...]:
+    document = key.document
     if refusal := shape_error(document, limits):
         return (refusal,)
     errors = validate(
