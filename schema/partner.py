@@ -8,9 +8,10 @@ path, and ``Case.partner`` is nullable so the rest of the case still arrives.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from adapters.crc.records import (
     PartnerAppointmentRecord,
@@ -270,5 +271,50 @@ async def resolve_partner_case(
     """
     if provider_code is None or info.context.crc is None:
         return None
-    record = await load.partner_case(_loaders(info), provider_code, crn)
+    loaders = _loaders(info)
+    if loaders.knows(provider_code):
+        _prefetch(info, loaders, provider_code, crn)
+    record = await load.partner_case(loaders, provider_code, crn)
     return PartnerCase.from_record(record) if record is not None else None
+
+
+def _prefetch(info: Info, loaders: load.CrcLoaders, provider_code: str, crn: str) -> None:
+    """Ask the CRC for the partner fields the query selects while its case is being read.
+
+    They would otherwise wait for the case (batchGet) first: two round trips to the CRC one
+    after the other. The loaders cache the calls, so the fields' own loads reuse them; a
+    call for a case the CRC turns out not to hold is answered "not held" and unused.
+    """
+    for selection in info.selected_fields[0].selections:
+        if not isinstance(selection, SelectedField):
+            continue  # fragments: the field loads on its own, a little later
+        if selection.name == "appointments":
+            arguments = selection.arguments
+            first = arguments.get("first", 20)
+            key = (
+                provider_code,
+                crn,
+                _day(arguments.get("from")),
+                _day(arguments.get("to")),
+                20 if first is None else first,
+            )
+            if isinstance(key[4], int) and 0 < key[4] <= MAX_APPOINTMENTS:
+                _quietly(loaders.appointments.load(key))
+        elif selection.name == "interventions":
+            _quietly(loaders.interventions.load((provider_code, crn)))
+        elif selection.name == "unpaidWork":
+            _quietly(loaders.unpaid_work.load((provider_code, crn)))
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _quietly(future: Any) -> None:
+    """An unused prefetch that failed must not be reported as an unretrieved error."""
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())

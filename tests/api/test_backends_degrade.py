@@ -232,3 +232,29 @@ async def test_fifty_cases_make_one_soap_call_per_case_and_operation(
     assert state.calls["GetPredictorScores"] == 50
     assert max(state.calls_by_crn.values()) == 1
     assert state.max_in_flight > 1  # concurrent, not one after another
+
+
+async def test_partner_fields_are_asked_for_alongside_the_case(
+    http: httpx.AsyncClient, crcs: CrcServers, sql: Any
+) -> None:
+    """The appointments and interventions calls go out with the batchGet, once each."""
+    crn, provider = await crc_case(sql)
+    await overview(http, crn)  # a token is fetched first; count what follows
+    crcs[provider].faults.apply({"reset": True})
+    response = await http.post(
+        "/graphql",
+        json={
+            "query": "query($crn: ID!) { case(crn: $crn) { partner { status "
+            "appointments(first: 5) { start } interventions { name } unpaidWork "
+            "{ hoursOrdered } } } }",
+            "variables": {"crn": crn},
+        },
+    )
+    assert response.json()["data"]["case"]["partner"]["status"]
+    calls = dict(crcs[provider].faults.calls)
+    assert calls == {
+        "batchGetCases": 1,
+        "listAppointments": 1,
+        "listInterventions": 1,
+        "getUnpaidWork": 1,
+    }
