@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
+from adapters.queries import (
+    Author,
+    CaseloadPosition,
+    CaseSearchSpec,
+    ContactDraft,
+    ContactFilterSpec,
+    ContactPageRequest,
+    OutcomeDraft,
+    WriteClaim,
+)
 from adapters.records import (
     AccessRecord,
     AddressRecord,
@@ -27,6 +36,7 @@ from adapters.records import (
     SentenceRecord,
     StaffRecord,
     TeamRecord,
+    WriteResult,
 )
 
 
@@ -97,3 +107,20 @@ class AuditPort(Protocol):
     """Where the audit trail is kept; ``record_audit`` returns once the rows are durable."""
 
     async def record_audit(self, entries: Sequence[AuditEntry]) -> None: ...
+
+
+@runtime_checkable
+class WritePort(Protocol):
+    """Writes into nDelius, each exactly once per idempotency claim, all-or-nothing.
+
+    Refusals the caller can act on come back as ``WriteResult.problems``; only outages
+    raise (the adapter errors).
+    """
+
+    async def case_of_contact(self, contact_id: int) -> str | None: ...
+    async def create_contact(
+        self, offender_id: int, draft: ContactDraft, author: Author, claim: WriteClaim
+    ) -> WriteResult: ...
+    async def record_outcome(
+        self, draft: OutcomeDraft, author: Author, claim: WriteClaim
+    ) -> WriteResult: ...

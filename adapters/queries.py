@@ -6,7 +6,7 @@ Positions are the decoded form of the API's opaque cursors; the API owns the enc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +60,55 @@ class CaseSearchSpec:
     def is_empty(self) -> bool:
         """True when no criterion was given."""
         return not (self.name or self.date_of_birth or self.pnc_number or self.noms_number)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDraft:
+    """A new contact as the caller asks for it: an appointment or a case note.
+
+    ``start`` and ``end`` are timezone-aware instants (the adapter stores them as the
+    legacy day plus dummy-dated times); codes are nDelius codes. A case note without
+    ``start`` is dated now.
+    """
+
+    type_code: str
+    appointment: bool
+    start: datetime | None = None
+    end: datetime | None = None
+    staff_code: str | None = None
+    team_code: str | None = None
+    office_location_code: str | None = None
+    event_number: int | None = None
+    notes: str | None = None
+    external_reference: str | None = None
+    sensitive: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeDraft:
+    """An outcome for an appointment, against the row version the caller last read."""
+
+    contact_id: int
+    outcome_code: str
+    expected_version: int
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who writes: the login matched to USER_, and the provider a partner is confined to."""
+
+    login: str | None
+    provider_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WriteClaim:
+    """An idempotency key claimed by one caller for one canonical input."""
+
+    key: str
+    client_id: str
+    username: str | None
+    operation: str
+    request_hash: str
+    crn: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 Day = date
 """Alias used where a record has a field named ``date``."""
@@ -264,3 +265,51 @@ class AuditEntry:
     crn: str
     outcome: str
     correlation_id: str
+
+
+class ProblemCode(StrEnum):
+    """Why a write was refused: an expected outcome the caller can act on, not an outage."""
+
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    LIMITED_ACCESS = "LIMITED_ACCESS"
+    UNKNOWN_USER = "UNKNOWN_USER"
+    UNKNOWN_CONTACT_TYPE = "UNKNOWN_CONTACT_TYPE"
+    CONTACT_TYPE_NOT_ALLOWED = "CONTACT_TYPE_NOT_ALLOWED"
+    NOT_AN_APPOINTMENT = "NOT_AN_APPOINTMENT"
+    APPOINTMENT_TYPE_NOT_ALLOWED = "APPOINTMENT_TYPE_NOT_ALLOWED"
+    UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME"
+    UNKNOWN_EVENT = "UNKNOWN_EVENT"
+    UNKNOWN_STAFF = "UNKNOWN_STAFF"
+    UNKNOWN_TEAM = "UNKNOWN_TEAM"
+    STAFF_NOT_IN_TEAM = "STAFF_NOT_IN_TEAM"
+    NO_MANAGER = "NO_MANAGER"
+    OUT_OF_PROVIDER = "OUT_OF_PROVIDER"
+    UNKNOWN_LOCATION = "UNKNOWN_LOCATION"
+    LOCATION_REQUIRED = "LOCATION_REQUIRED"
+    END_BEFORE_START = "END_BEFORE_START"
+    CONFLICT = "CONFLICT"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteProblem:
+    """One reason a write was refused; ``field`` names the input field, if one is to blame."""
+
+    field: str | None
+    code: ProblemCode
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What a write did: the contact as stored now, or the problems that stopped it.
+
+    ``replayed`` is true when an earlier call with the same idempotency key did the work;
+    ``current_version`` is the contact's row version when a stale version was refused.
+    """
+
+    contact: ContactRecord | None
+    replayed: bool = False
+    problems: tuple[WriteProblem, ...] = ()
+    current_version: int | None = None

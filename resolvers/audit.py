@@ -1,8 +1,8 @@
 """The audit trail of one request: which CRNs it touched, and what the caller was told.
 
-Every decision about a case (shown, limited, not found, out of the caller's scope) is
-noted here as it is made; the API writes the trail, one row per CRN, before the
-response leaves. A CRN touched twice keeps the most restrictive outcome.
+Every decision about a case (shown, written, limited, not found, out of the caller's
+scope) is noted here as it is made; the API writes the trail, one row per CRN, before
+the response leaves. A CRN touched twice keeps the most restrictive outcome.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ class Outcome(StrEnum):
     """What the caller got for a CRN, most open first."""
 
     VISIBLE = "VISIBLE"
+    WRITTEN = "WRITTEN"
     LIMITED_ACCESS = "LIMITED_ACCESS"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
     NOT_FOUND = "NOT_FOUND"

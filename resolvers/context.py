@@ -8,7 +8,7 @@ import strawberry
 
 from adapters.crc.port import CrcPort
 from adapters.oasys.port import OasysPort
-from adapters.ports import AuditPort, DeliusPort
+from adapters.ports import AuditPort, DeliusPort, WritePort
 from resolvers.audit import AuditTrail
 from resolvers.delius_loaders import DeliusLoaders
 from resolvers.partner import CrcLoaders
@@ -57,6 +57,7 @@ class Context:
     oasys: OasysLoaders | None = None
     crc: CrcLoaders | None = None
     audit_log: AuditPort | None = None
+    writes: WritePort | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     correlation_id: str = ""
 
@@ -78,6 +79,7 @@ class Context:
             oasys=OasysLoaders(backends.oasys) if backends.oasys is not None else None,
             crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
             audit_log=backends.audit_log,
+            writes=backends.delius if isinstance(backends.delius, WritePort) else None,
             correlation_id=correlation_id,
         )
 

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 
 from schema.federation import FederatedSchema
+from schema.mutations import Mutation
 from schema.query import Query
 
 FEDERATION_VERSION: Final = "2.9"
@@ -26,6 +27,7 @@ def build_schema(extensions: Sequence[type[SchemaExtension] | Any] = ()) -> stra
     """
     return FederatedSchema(
         query=Query,
+        mutation=Mutation,
         extensions=list(extensions),
         federation_version=FEDERATION_VERSION,
     )

@@ -15,6 +15,7 @@ from adapters.delius.events import EventQueries
 from adapters.delius.organisation import OrganisationQueries
 from adapters.delius.people import PeopleQueries
 from adapters.delius.registrations import RegistrationQueries
+from adapters.delius.writes import WriteQueries
 from adapters.errors import BackendError
 
 __all__ = ["DeliusAdapter", "PoolOptions", "StatementListener"]
@@ -25,11 +26,12 @@ class DeliusAdapter(
     OrganisationQueries,
     EventQueries,
     RegistrationQueries,
+    WriteQueries,
     ContactQueries,
     CaseListQueries,
     AuditQueries,
 ):
-    """Every read Case Graph makes of nDelius, over one connection pool."""
+    """Every read and write Case Graph makes of nDelius, over one connection pool."""
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -11,6 +11,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional
 from api.app import create_app
 from resolvers.viewer import Role
 from schema import build_schema
+from schema.mutations import CanWriteContacts
 from schema.permissions import CanReadCases
 from tests.conftest import GraphQL, Tokens
 
@@ -48,6 +49,10 @@ def test_every_root_field_names_a_permission_and_case_fields_the_reader_one() ->
             assert CanReadCases in field.permission_classes, f"Query.{field.name}"
             checked += 1
     assert checked >= 4  # case, cases, searchCases, caseload (and _entities)
+    mutation = schema.get_type_by_name("Mutation")
+    assert mutation is not None
+    for field in mutation.fields:  # type: ignore[union-attr]
+        assert CanWriteContacts in field.permission_classes, f"Mutation.{field.name}"
 
 
 async def test_a_token_without_the_reading_role_gets_no_case_data(

@@ -1,0 +1,1 @@
+"""Writes into nDelius: exactly once, all-or-nothing, shaped like the legacy rows."""
