@@ -18,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.report import replace_section
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import SEED_TODAY, SeedReport, seed_database
 from sandbox.postgres import TemporaryPostgres
@@ -62,15 +63,6 @@ def render(report: SeedReport, load_seconds: float, server: str, workers: int | 
     return "\n".join(lines)
 
 
-def replace_section(document: str, section: str) -> str:
-    """``document`` with its Seeding section replaced by ``section`` (or appended)."""
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        return pattern.sub(lambda _: section + "\n", document, count=1)
-    prefix = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
-    return prefix + section
-
-
 async def run(offenders: int, seed: int, workers: int | None) -> tuple[SeedReport, str]:
     """Seed a fresh cluster; return the report and the results section."""
     with TemporaryPostgres() as postgres:
@@ -96,7 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     report, section = asyncio.run(run(args.offenders, args.seed, args.workers))
     existing = args.results.read_text() if args.results.exists() else ""
-    args.results.write_text(replace_section(existing, section))
+    args.results.write_text(replace_section(existing, section, HEADING))
     rate = report.total_rows / report.elapsed_seconds
     print(
         f"seeded {report.offenders} offenders, {report.total_rows} rows "

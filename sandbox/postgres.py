@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -83,10 +84,12 @@ class TemporaryPostgres:
         durable: bool = False,
         user: str = "postgres",
         bin_dir: Path | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         self.dbname = dbname
         self.user = user
         self.durable = durable
+        self.settings = dict(settings or {})
         self._requested_port = port
         self._bin_dir = bin_dir
         self._port: int | None = None
@@ -180,6 +183,7 @@ class TemporaryPostgres:
             "fsync": "on" if self.durable else "off",
             "synchronous_commit": "on" if self.durable else "off",
             "full_page_writes": "on" if self.durable else "off",
+            **self.settings,
         }
         return " ".join(f"-c {key}={value}" for key, value in settings.items())
 

@@ -1,0 +1,72 @@
+"""The raw-SQL floor: a tiny starlette app that answers the overview and the list in one
+round trip each, so the benchmark shows what the rows cost before any GraphQL.
+
+    BENCH_FLOOR_DSN=postgresql://... uvicorn bench.floor:create_app --factory
+
+``POST /overview {"crn": ...}`` and ``POST /cases {"crns": [...]}`` return the JSON that
+PostgreSQL built (bench/floor_sql.py); ``GET /health`` answers once the pool is open. The
+pool is set up like Case Graph's (size 10, no reset on release, Europe/London).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bench import floor_sql
+
+DSN_VARIABLE = "BENCH_FLOOR_DSN"
+
+
+async def _no_reset(connection: asyncpg.Connection) -> None:
+    return None
+
+
+def create_app() -> Starlette:
+    """The floor application over the database named by ``BENCH_FLOOR_DSN``."""
+    dsn = os.environ[DSN_VARIABLE]
+    state: dict[str, asyncpg.Pool] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["pool"] = await asyncpg.create_pool(
+            dsn,
+            min_size=2,
+            max_size=10,
+            reset=_no_reset,
+            server_settings={"application_name": "bench-floor", "timezone": "Europe/London"},
+        )
+        try:
+            yield
+        finally:
+            await state["pool"].close()
+
+    async def overview(request: Request) -> Response:
+        crn = str(json.loads(await request.body())["crn"])
+        text = await state["pool"].fetchval(floor_sql.OVERVIEW, crn)
+        return Response(text or "null", media_type="application/json")
+
+    async def cases(request: Request) -> Response:
+        crns = [str(crn) for crn in json.loads(await request.body())["crns"]]
+        text = await state["pool"].fetchval(floor_sql.CASES, crns)
+        return Response(text, media_type="application/json")
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(
+        routes=[
+            Route("/overview", overview, methods=["POST"]),
+            Route("/cases", cases, methods=["POST"]),
+            Route("/health", health),
+        ],
+        lifespan=lifespan,
+    )

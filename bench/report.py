@@ -1,0 +1,134 @@
+"""The "Case Graph vs alternatives" section of bench/RESULTS.md, and its replacement there."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.cluster import Prepared
+from bench.load import LoadResult
+from bench.seed_bench import cpu_model
+
+HEADING = "## Case Graph vs alternatives"
+BASELINE = "casegraph-1w"
+RATIO_TARGETS = (("postgraphile", "PostGraphile"), ("casegraph-1w-naive", "naive"),
+                 ("floor", "floor"))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One (target, query) run."""
+
+    target: str
+    query: str
+    result: LoadResult
+    statements_per_request: float
+    db_ms_per_request: float
+
+
+@dataclass(frozen=True, slots=True)
+class Footprint:
+    """A target's processes and their peak memory over its whole run."""
+
+    target: str
+    processes: int
+    peak_rss_mb: float
+
+
+def _version(command: list[str]) -> str:
+    if shutil.which(command[0]) is None and not Path(command[0]).exists():
+        return "n/a"
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "n/a"
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if text else "n/a"
+
+
+def machine(prepared: Prepared, node: str) -> str:
+    """One line describing the machine and the software under test."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    wrk = _version(["wrk", "-v"]).split(" [")[0]
+    return (
+        f"{os.cpu_count()} CPUs ({cpu_model()}), {memory:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
+        f"PostgreSQL {prepared.server_version}, Node {_version([node, '--version'])}, {wrk}"
+    )
+
+
+def render(
+    *,
+    command: str,
+    prepared: Prepared,
+    machine_line: str,
+    settings: str,
+    measurements: Sequence[Measurement],
+    footprints: Sequence[Footprint],
+    notes: Sequence[str],
+) -> str:
+    """The markdown section for one run."""
+    lines = [
+        HEADING, "",
+        f"`{command}`", "",
+        f"- Machine: {machine_line}.",
+        f"- Data: {prepared.offenders:,} offenders ({prepared.total_rows:,} rows), seeded in "
+        f"{prepared.seed_seconds:.0f} s; migrations and the search copy in "
+        f"{prepared.migrate_seconds:.1f} s.",
+        f"- Load: {settings}",
+        "- Targets: `casegraph-Nw` is `casegraph serve --workers N`; `-naive` is the same "
+        "with CASEGRAPH_LOADER_BATCHING=false; `postgraphile` is PostGraphile v5 (one Node "
+        "process); `floor` is bench/floor.py (one statement per request, JSON built by "
+        "PostgreSQL, one uvicorn worker). See bench/README.md for what each one answers.",
+        "",
+        "| query | target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | DB ms/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]  # fmt: skip
+    for m in measurements:
+        r = m.result
+        lines.append(
+            f"| {m.query} | {m.target} | {r.rps:,.1f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.errors} | {m.statements_per_request:.1f} | "
+            f"{m.db_ms_per_request:.1f} |"
+        )
+    lines += ["", *_ratios(measurements), "", "| target | processes | peak RSS (MiB) |",
+              "|---|---:|---:|"]  # fmt: skip
+    lines += [f"| {f.target} | {f.processes} | {f.peak_rss_mb:,.0f} |" for f in footprints]
+    lines += ["", *(f"- {note}" for note in notes), ""]
+    return "\n".join(lines)
+
+
+def _ratios(measurements: Sequence[Measurement]) -> list[str]:
+    rps = {(m.target, m.query): m.result.rps for m in measurements}
+    queries = list(dict.fromkeys(m.query for m in measurements))
+    header = " | ".join(f"{BASELINE} / {label}" for _, label in RATIO_TARGETS)
+    lines = [
+        "Throughput ratios (req/s of Case Graph on one worker over req/s of the other; "
+        "above 1 means Case Graph is faster):",
+        "",
+        f"| query | {header} |",
+        "|---|" + "---:|" * len(RATIO_TARGETS),
+    ]
+    for query in queries:
+        base = rps.get((BASELINE, query))
+        cells = []
+        for target, _ in RATIO_TARGETS:
+            other = rps.get((target, query))
+            cells.append(f"{base / other:.2f}" if base and other else "n/a")
+        lines.append(f"| {query} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def replace_section(document: str, section: str, heading: str = HEADING) -> str:
+    """``document`` with the section under ``heading`` replaced (or appended), others kept."""
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(document):
+        return pattern.sub(lambda _: section + "\n", document, count=1)
+    prefix = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
+    return prefix + section

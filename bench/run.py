@@ -1,0 +1,223 @@
+"""Case Graph side by side with PostGraphile, a naive resolver server and the raw-SQL floor.
+
+    python -m bench.run [--offenders 50000] [--duration 10] [--concurrency 20]
+                        [--skip-postgraphile]
+
+One throwaway PostgreSQL (with pg_stat_statements), seeded once; each server in turn on
+its own loopback port; wrk drives each query for a fixed duration after a warm-up. The
+"Case Graph vs alternatives" section of bench/RESULTS.md is replaced with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.settings import Settings
+from api.tokens import SigningKey, save_key
+from bench import corpus, crosscheck, servers
+from bench.cluster import StatementCounter, StatsPostgres, prepare
+from bench.load import Request, run_wrk, write_corpus, wrk_path
+from bench.report import Footprint, Measurement, machine, render, replace_section
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def ensure_postgraphile() -> bool:
+    """Install PostGraphile and Node 22 from package-lock.json if they are not there yet."""
+    if (servers.POSTGRAPHILE_DIR / "node_modules" / ".bin" / "node").exists():
+        return True
+    print("installing PostGraphile (npm ci in bench/postgraphile) ...", flush=True)
+    done = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund"], cwd=servers.POSTGRAPHILE_DIR, check=False
+    )
+    return done.returncode == 0
+
+
+def credentials(folder: Path) -> tuple[Path, str]:
+    """A signing key of the benchmark's own: the JWKS Case Graph trusts, and a bearer token
+    for a client with the case-reading role and no user (limited-access cases stay hidden)."""
+    key = SigningKey.generate()
+    jwks = save_key(key, folder / "keys")
+    defaults = Settings()
+    token = key.mint(
+        issuer=defaults.jwt_issuer,
+        audience=defaults.jwt_audience,
+        client_id="casegraph-bench",
+        roles=("ROLE_CASEGRAPH_READ",),
+        lifetime=6 * 3600,
+    )
+    return jwks, f"Bearer {token}"
+
+
+Plan = list[tuple[servers.ServerSpec, tuple[str, ...]]]
+Outcome = tuple[list[Measurement], list[Footprint], list[str]]
+
+
+def targets(dsn: str, jwks: Path, workers: int, with_postgraphile: bool) -> Plan:
+    """Every server to measure, with the queries it answers."""
+    plan: Plan = [
+        (servers.casegraph(dsn, jwks, workers=1), corpus.QUERIES),
+        (servers.casegraph(dsn, jwks, workers=1, batching=False), corpus.QUERIES),
+    ]
+    if workers > 1:
+        plan.append((servers.casegraph(dsn, jwks, workers=workers), corpus.QUERIES))
+    if with_postgraphile:
+        plan.append((servers.postgraphile(dsn), corpus.DB_ONLY))
+    plan.append((servers.floor(dsn), corpus.DB_ONLY))
+    return plan
+
+
+SEQUENTIAL = 10
+CHECKED = {"overview": 20, "cases50": 2}  # requests whose answers are compared
+
+
+def answer(client: httpx.Client, request: Request) -> Any:
+    """Send one request and insist it succeeds (LIMITED_ACCESS nodes aside)."""
+    response = client.post(request.path, json=request.body)
+    body = response.json()
+    errors = body.get("errors", []) if isinstance(body, dict) else []
+    codes = {e.get("extensions", {}).get("code") for e in errors}
+    if response.status_code != 200 or codes - {"LIMITED_ACCESS"}:
+        raise RuntimeError(f"{request.path} answered {response.status_code}: {body!r:.500}")
+    return body
+
+
+async def statements_per_request(
+    counter: StatementCounter, client: httpx.Client, batch: Sequence[Request]
+) -> tuple[float, float]:
+    """SQL statements and database milliseconds per request, over a few requests sent one
+    at a time on a quiet server."""
+    await counter.drain()
+    await counter.reset()
+    sample = list(batch[:SEQUENTIAL])
+    for request in sample:
+        await asyncio.to_thread(answer, client, request)
+    calls, milliseconds = await counter.read()
+    return calls / len(sample), milliseconds / len(sample)
+
+
+def bench(args: argparse.Namespace, dsn: str, work: Path) -> Outcome:
+    """Measure every target; return the measurements, footprints and cross-check notes."""
+    people = asyncio.run(corpus.pick_cases(dsn))
+    requests = {"casegraph": corpus.casegraph_requests(people)}
+    requests["postgraphile"] = corpus.postgraphile_requests(requests["casegraph"])
+    requests["floor"] = corpus.floor_requests(requests["casegraph"])
+    counter = StatementCounter(dsn)
+    jwks, authorization = credentials(work)
+    headers = {"Authorization": authorization}
+    measurements: list[Measurement] = []
+    footprints: list[Footprint] = []
+    answers: dict[str, dict[str, list[Any]]] = {"overview": {}, "cases50": {}}
+    with_postgraphile = not args.skip_postgraphile and ensure_postgraphile()
+    for spec, queries in targets(dsn, jwks, args.workers, with_postgraphile):
+        family = spec.name if spec.name in ("postgraphile", "floor") else "casegraph"
+        with (
+            servers.serving(spec, work) as server,
+            httpx.Client(base_url=server.url, headers=headers, timeout=60) as client,
+        ):
+            if family == "casegraph" and "contacts_page5" not in requests["casegraph"]:
+                requests["casegraph"]["contacts_page5"] = corpus.contacts_page5_requests(
+                    server.url, people, headers
+                )
+            for query in queries:
+                batch = requests[family][query]
+                answer(client, batch[0])  # a target that fails here is not measured
+                if query in answers:
+                    sample = batch[: CHECKED[query]]
+                    answers[query][spec.name] = [
+                        case
+                        for request in sample
+                        for case in crosscheck.summarise(family, query, answer(client, request))
+                    ]
+                path = write_corpus(batch, work / f"{spec.name}-{query}.txt")
+                load = {"concurrency": args.concurrency, "authorization": authorization}
+                run_wrk(server.url, path, seconds=args.warmup, **load)
+                asyncio.run(counter.drain())
+                result = run_wrk(server.url, path, seconds=args.duration, **load)
+                per_request, db_ms = asyncio.run(statements_per_request(counter, client, batch))
+                measurements.append(Measurement(spec.name, query, result, per_request, db_ms))
+                print(
+                    f"{spec.name:22} {query:15} {result.rps:9.1f} req/s  "
+                    f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+                    f"errors {result.errors}  SQL/req {per_request:.1f}  DB ms/req {db_ms:.1f}",
+                    flush=True,
+                )
+            footprints.append(Footprint(spec.name, server.processes(), server.peak_rss_mb()))
+    notes = []
+    for query, found in answers.items():
+        differing = crosscheck.differences(found)
+        verdict = "; ".join(differing) if differing else "all targets agree"
+        notes.append(
+            f"Same rows ({query}, the first {CHECKED[query]} requests of the corpus, compared "
+            f"case by case with Case Graph's answers, see bench/crosscheck.py): {verdict}."
+        )
+    return measurements, footprints, notes
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offenders", type=int, default=50_000, help="e.g. 50000 or 250000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each one")
+    parser.add_argument("--concurrency", type=int, default=20, help="open connections")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="workers for the multi-worker Case Graph run")  # fmt: skip
+    parser.add_argument("--skip-postgraphile", action="store_true")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m bench.run``."""
+    args = parse(argv)
+    wrk_path()
+    load_before = os.getloadavg()[0]
+    # A SIGTERM unwinds like Ctrl-C, so the servers and the cluster are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.perf_counter()
+    with StatsPostgres() as postgres, tempfile.TemporaryDirectory(prefix="casegraph-bench-") as tmp:
+        print(f"seeding {args.offenders:,} offenders ...", flush=True)
+        prepared = asyncio.run(prepare(postgres.dsn, args.offenders, args.seed))
+        measurements, footprints, notes = bench(args, postgres.dsn, Path(tmp))
+    settings = (
+        f"wrk, 1 thread, {args.concurrency} keep-alive connections, {args.warmup:g} s warm-up "
+        f"then {args.duration:g} s measured per (target, query), the server drained "
+        f"between runs; SQL/req from pg_stat_statements over {SEQUENTIAL} requests of the "
+        f"corpus sent one at a time after the run (DB ms/req: their execution time in "
+        f"PostgreSQL, alone on the server); total run "
+        f"{time.perf_counter() - started:.0f} s."
+    )
+    node = servers.POSTGRAPHILE_DIR / "node_modules" / ".bin" / "node"
+    command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    section = render(
+        command=command.strip(),
+        prepared=prepared,
+        machine_line=machine(prepared, str(node))
+        + f"; 1-minute load average {load_before:.1f} before the run (the machine is shared)",
+        settings=settings,
+        measurements=measurements,
+        footprints=footprints,
+        notes=notes,
+    )
+    existing = args.results.read_text() if args.results.exists() else ""
+    args.results.write_text(replace_section(existing, section))
+    print(f"wrote {args.results}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
