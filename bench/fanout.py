@@ -32,7 +32,7 @@ from adapters.oasys.client import OasysClient
 from api.app import create_app
 from api.settings import Secret, Settings
 from api.tokens import SigningKey, save_key
-from bench.report import replace_section
+from bench.sections import replace_section
 from resolvers.context import Backends
 from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract

@@ -24,8 +24,8 @@ from pathlib import Path
 from bench import corpus, servers
 from bench.cluster import StatsPostgres, prepare
 from bench.load import run_wrk, write_corpus
-from bench.report import replace_section
 from bench.run import RESULTS, credentials
+from bench.sections import replace_section
 
 HEADING = "## Where the time goes"
 QUERIES = ("overview", "cases50")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -123,12 +122,3 @@ def _ratios(measurements: Sequence[Measurement]) -> list[str]:
             cells.append(f"{base / other:.2f}" if base and other else "n/a")
         lines.append(f"| {query} | " + " | ".join(cells) + " |")
     return lines
-
-
-def replace_section(document: str, section: str, heading: str = HEADING) -> str:
-    """``document`` with the section under ``heading`` replaced (or appended), others kept."""
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        return pattern.sub(lambda _: section + "\n", document, count=1)
-    prefix = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
-    return prefix + section

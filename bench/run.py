@@ -29,7 +29,8 @@ from api.tokens import SigningKey, save_key
 from bench import corpus, crosscheck, servers
 from bench.cluster import StatementCounter, StatsPostgres, prepare
 from bench.load import Request, run_wrk, write_corpus, wrk_path
-from bench.report import Footprint, Measurement, machine, render, replace_section
+from bench.report import HEADING, Footprint, Measurement, machine, render
+from bench.sections import replace_section
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes=notes,
     )
     existing = args.results.read_text() if args.results.exists() else ""
-    args.results.write_text(replace_section(existing, section))
+    args.results.write_text(replace_section(existing, section, HEADING))
     print(f"wrote {args.results}", flush=True)
     return 0
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.report import replace_section
+from bench.sections import replace_section
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import SEED_TODAY, SeedReport, seed_database
 from sandbox.postgres import TemporaryPostgres

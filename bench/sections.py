@@ -1,0 +1,14 @@
+"""bench/RESULTS.md is one file with a section per benchmark; each run replaces its own."""
+
+from __future__ import annotations
+
+import re
+
+
+def replace_section(document: str, section: str, heading: str) -> str:
+    """``document`` with the section under ``heading`` replaced (or appended), others kept."""
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(document):
+        return pattern.sub(lambda _: section + "\n", document, count=1)
+    prefix = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
+    return prefix + section
