@@ -290,20 +290,29 @@ def _prefetch(info: Info, loaders: load.CrcLoaders, provider_code: str, crn: str
             continue  # fragments: the field loads on its own, a little later
         if selection.name == "appointments":
             arguments = selection.arguments
-            first = arguments.get("first", 20)
-            key = (
-                provider_code,
-                crn,
-                _day(arguments.get("from")),
-                _day(arguments.get("to")),
-                20 if first is None else first,
-            )
-            if isinstance(key[4], int) and 0 < key[4] <= MAX_APPOINTMENTS:
+            first = _count(arguments.get("first", 20))
+            if first is not None and 0 < first <= MAX_APPOINTMENTS:
+                key = (
+                    provider_code,
+                    crn,
+                    _day(arguments.get("from")),
+                    _day(arguments.get("to")),
+                    first,
+                )
                 _quietly(loaders.appointments.load(key))
         elif selection.name == "interventions":
             _quietly(loaders.interventions.load((provider_code, crn)))
         elif selection.name == "unpaidWork":
             _quietly(loaders.unpaid_work.load((provider_code, crn)))
+
+
+def _count(value: object) -> int | None:
+    """A selection's count argument: an int from a variable, digits from a literal."""
+    if value is None:
+        return 20
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _day(value: object) -> date | None:

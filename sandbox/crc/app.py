@@ -72,27 +72,36 @@ class CrcStandIn:
         async def endpoint(request: Request) -> Response:
             faults = self.faults
             faults.calls[operation] += 1
-            await faults.delay()
-            retry_after = faults.take_rate_limit()
-            if retry_after is not None:
-                return problem(
-                    request, 429, "rate limit exceeded", headers={"Retry-After": str(retry_after)}
-                )
-            if faults.failing() or faults.hang:
-                return problem(request, 503, "the case management system is unavailable")
-            if bearer and not self._authorised(request):
-                return problem(
-                    request,
-                    401,
-                    "a valid bearer token is required",
-                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                )
-            response = await handler(request)
-            if bearer and faults.malformed and response.status_code == 200:
-                return Response(b'{"crn": "X0', media_type="application/json")
-            return response
+            faults.in_flight += 1
+            faults.max_in_flight = max(faults.max_in_flight, faults.in_flight)
+            try:
+                return await self._answer(request, handler, bearer)
+            finally:
+                faults.in_flight -= 1
 
         return endpoint
+
+    async def _answer(self, request: Request, handler: Handler, bearer: bool) -> Response:
+        faults = self.faults
+        await faults.delay()
+        retry_after = faults.take_rate_limit()
+        if retry_after is not None:
+            return problem(
+                request, 429, "rate limit exceeded", headers={"Retry-After": str(retry_after)}
+            )
+        if faults.failing() or faults.hang:
+            return problem(request, 503, "the case management system is unavailable")
+        if bearer and not self._authorised(request):
+            return problem(
+                request,
+                401,
+                "a valid bearer token is required",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        response = await handler(request)
+        if bearer and faults.malformed and response.status_code == 200:
+            return Response(b'{"crn": "X0', media_type="application/json")
+        return response
 
     def _authorised(self, request: Request) -> bool:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -28,6 +28,8 @@ class FaultState:
     malformed: bool = False
     token_ttl: int = 3600
     calls: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    max_in_flight: int = 0
     _rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def apply(self, command: dict[str, Any]) -> None:
@@ -37,6 +39,7 @@ class FaultState:
             self.rate_limited, self.retry_after = 0, 1
             self.hang = self.down = self.malformed = False
             self.calls.clear()
+            self.max_in_flight = self.in_flight
             self._rng = random.Random(0)
         if "latency_ms" in command:
             self.latency_ms = max(0, int(command["latency_ms"]))

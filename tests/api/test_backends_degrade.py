@@ -240,7 +240,7 @@ async def test_partner_fields_are_asked_for_alongside_the_case(
     """The appointments and interventions calls go out with the batchGet, once each."""
     crn, provider = await crc_case(sql)
     await overview(http, crn)  # a token is fetched first; count what follows
-    crcs[provider].faults.apply({"reset": True})
+    crcs[provider].faults.apply({"reset": True, "latency_ms": 100})
     response = await http.post(
         "/graphql",
         json={
@@ -252,6 +252,7 @@ async def test_partner_fields_are_asked_for_alongside_the_case(
     )
     assert response.json()["data"]["case"]["partner"]["status"]
     calls = dict(crcs[provider].faults.calls)
+    assert crcs[provider].faults.max_in_flight == len(calls)  # all at once, not in turn
     assert calls == {
         "batchGetCases": 1,
         "listAppointments": 1,
