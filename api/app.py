@@ -23,6 +23,7 @@ from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
 from api.middleware import transport_middleware
+from api.planner import planner_metrics
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
 from schema import build_schema
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
+            Route("/metrics", planner_metrics),
         ],
         middleware=[
             *transport_middleware(settings),

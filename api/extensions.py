@@ -19,6 +19,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from api.errors import MaskInternalErrors, with_code
 from api.limits import DocumentLimits, parse_document, shape_error
+from api.planner import planner_extension
 from api.settings import Settings
 from api.trusted_documents import TrustedDocumentGate, TrustedDocuments
 from resolvers.errors import ErrorCode
@@ -45,6 +46,7 @@ def schema_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: AddValidationRules(rules),
         lambda: GuardedDocument(limits, suggestions=suggestions),
         lambda: MaskInternalErrors(suggestions=suggestions),
+        *([planner_extension()] if settings.planner else []),
     ]
 
 

@@ -68,6 +68,7 @@ class Settings:
     request_deadline_seconds: float = 10.0
 
     loader_batching: bool = True
+    planner: bool = True
     max_cases: int = 100
     max_page_size: int = 100
     max_representations: int = 100

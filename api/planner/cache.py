@@ -1,0 +1,116 @@
+"""Plans kept per document and schema version, bounded (LRU), with counters to watch them.
+
+The key is the SHA-256 of the document's text, the schema version (a hash of its SDL)
+and the operation name; one entry holds a plan per set of ``@skip``/``@include``
+variable values, or the reason the document is not planned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from graphql import GraphQLSchema, print_schema
+
+from api.planner.plan import Operation, Plan
+
+MAX_DOCUMENTS = 512
+MAX_VARIANTS = 8
+"""Plans per document, one per combination of ``@skip``/``@include`` values seen."""
+
+CacheKey = tuple[str, str, str | None]
+
+
+@dataclass
+class Entry:
+    """One document: its operation (or why it is not planned) and its plans."""
+
+    operation: Operation | None
+    reason: str | None
+    plans: OrderedDict[tuple[Any, ...], Plan | str] = field(default_factory=OrderedDict)
+
+
+class Metrics:
+    """Counters for ``GET /metrics``: plan-cache hits and misses, fallbacks by reason."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.misses = 0
+        self.planned = 0
+        self.fallbacks: Counter[str] = Counter()
+        self._lock = Lock()
+
+    def fallback(self, reason: str) -> None:
+        """Count one request sent to graphql-core."""
+        with self._lock:
+            self.fallbacks[reason] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """The counters as JSON."""
+        with self._lock:
+            return {
+                "hits": self.hits,
+                "misses": self.misses,
+                "planned": self.planned,
+                "fallbacks": sum(self.fallbacks.values()),
+                "fallbackReasons": dict(sorted(self.fallbacks.items())),
+            }
+
+
+METRICS = Metrics()
+"""This process's counters (one worker is one process)."""
+
+
+class PlanCache:
+    """Least-recently-used documents, each with its plans."""
+
+    def __init__(self, max_documents: int = MAX_DOCUMENTS) -> None:
+        self._entries: OrderedDict[CacheKey, Entry] = OrderedDict()
+        self._max = max_documents
+
+    def get(self, key: CacheKey) -> Entry | None:
+        """The entry for a document, marked as just used."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: CacheKey, entry: Entry) -> None:
+        """Remember a document, forgetting the least recently used beyond the bound."""
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def remember_plan(entry: Entry, variant: tuple[Any, ...], plan: Plan | str) -> None:
+    """Keep a plan (or a reason) for one variant, bounded per document."""
+    entry.plans[variant] = plan
+    entry.plans.move_to_end(variant)
+    while len(entry.plans) > MAX_VARIANTS:
+        entry.plans.popitem(last=False)
+
+
+_VERSIONS: dict[int, tuple[GraphQLSchema, str]] = {}
+
+
+def schema_version(schema: GraphQLSchema) -> str:
+    """A short hash of the schema's SDL, computed once per schema object."""
+    known = _VERSIONS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    version = hashlib.sha256(print_schema(schema).encode()).hexdigest()[:16]
+    _VERSIONS[id(schema)] = (schema, version)
+    return version
+
+
+def document_key(query: str, schema: GraphQLSchema, operation_name: str | None) -> CacheKey:
+    """The cache key of one document."""
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    return (digest, schema_version(schema), operation_name)

@@ -1,0 +1,321 @@
+"""The fields the planned executor covers, each answering exactly as its schema/ resolver.
+
+Sources per type: ``Case`` and ``CaseAccess`` get a ``CaseView``; ``PersonName`` and
+``Identifiers`` the ``CaseRecord``; ``ContactConnection`` a ``ContactSlice``; ``ContactEdge``
+a ``ContactRecord``; ``PageInfo`` a ``(has_next, end_cursor)`` pair; every other type its
+adapter record. A field missing here sends the whole document to graphql-core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, NamedTuple
+
+from adapters.queries import ContactFilterSpec, ContactPageRequest
+from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
+from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
+from resolvers.cases import checked_page_size
+from resolvers.context import Context
+from resolvers.cursors import contact_cursor, contact_position
+from resolvers.errors import PublicError, bad_input
+from resolvers.policy import CaseView, limited_access, view_of_crn
+from resolvers.viewer import Role
+from schema.contacts import ContactFilter
+
+
+class ContactSlice(NamedTuple):
+    """One page of a case's contacts, with what ``totalCount`` needs."""
+
+    contacts: tuple[ContactRecord, ...]
+    has_next: bool
+    offender_id: int
+    spec: ContactFilterSpec
+
+
+def record(view: CaseView) -> CaseRecord:
+    """The case behind a view, or LIMITED_ACCESS (as ``Case.record`` does)."""
+    if view.message is not None:
+        raise limited_access(view)
+    return view.record
+
+
+def _offender(view: CaseView, args: Args, context: Context) -> int:
+    return record(view).offender_id
+
+
+def _case_field(name: str) -> Sync:
+    def get(view: CaseView, args: Args, context: Context) -> Any:
+        return getattr(record(view), name)
+
+    return Sync(get)
+
+
+def _whole_record(view: CaseView, args: Args, context: Context) -> CaseRecord:
+    return record(view)
+
+
+def _current(
+    managers: Any, key: Any, view: Any, args: Args, context: Context
+) -> ManagerRecord | None:
+    current = next((m for m in managers or () if m.active), None)
+    if current is not None:
+        context.delius.provider_by_id.prime(current.provider.id, current.provider)
+    return current
+
+
+def _history(
+    managers: Any, key: Any, view: Any, args: Args, context: Context
+) -> list[ManagerRecord]:
+    found = list(managers or ())
+    for manager in found:
+        context.delius.provider_by_id.prime(manager.provider.id, manager.provider)
+    return found
+
+
+def _filtered(flag: str, argument: str) -> Any:
+    def then(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
+        every = not args[argument]
+        return [r for r in records or () if every or getattr(r, flag)]
+
+    return then
+
+
+def _main_address(records: Any, key: Any, view: Any, args: Args, context: Context) -> Any:
+    return next((r for r in records or () if r.current and r.status.code == "M"), None)
+
+
+def contact_filter(given: Any) -> ContactFilter:
+    """The argument as the resolver receives it (graphql-core gives a dict by field name)."""
+    if given is None:
+        return ContactFilter()
+    if isinstance(given, ContactFilter):
+        return given
+    fields = ContactFilter.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    return ContactFilter(
+        **{
+            f.python_name: given[name]
+            for f in fields
+            if (name := f.graphql_name or _camel(f.python_name)) in given
+        }
+    )
+
+
+def _contact_request(view: CaseView, args: Args, context: Context) -> ContactPageRequest:
+    spec = contact_filter(args["filter"]).to_spec()
+    after = args["after"]
+    return ContactPageRequest(
+        offender_id=record(view).offender_id,
+        first=checked_page_size(args["first"], context.limits),
+        after=contact_position(after) if after is not None else None,
+        filter=spec,
+    )
+
+
+def _contact_slice(
+    page: ContactPage | None,
+    request: ContactPageRequest,
+    view: CaseView,
+    args: Args,
+    context: Context,
+) -> ContactSlice:
+    contacts = page.contacts if page else ()
+    return ContactSlice(contacts, bool(page and page.has_next), request.offender_id, request.filter)
+
+
+def _page_info(page: ContactSlice, args: Args, context: Context) -> tuple[bool, str | None]:
+    last = page.contacts[-1] if page.contacts else None
+    return (page.has_next, None if last is None else contact_cursor(last))
+
+
+def _notes(contact: ContactRecord, args: Args, context: Context) -> str | None:
+    if contact.sensitive and Role.READ_SENSITIVE not in context.caller.roles:
+        return None
+    return contact.notes
+
+
+def _required(what: str) -> Any:
+    def then(value: Any, key: Any, source: Any, args: Args, context: Context) -> Any:
+        if value is None:
+            raise LookupError(what)
+        return value
+
+    return then
+
+
+def _offences(main: bool) -> Any:
+    def then(records: Any, key: Any, event: Any, args: Args, context: Context) -> Any:
+        if main:
+            return next((r for r in records or () if r.main), None)
+        return [r for r in records or () if not r.main]
+
+    return then
+
+
+async def _case(source: None, args: Args, context: Context) -> CaseView:
+    return await view_of_crn(context, str(args["crn"]))
+
+
+async def _view_or_error(context: Context, crn: str) -> CaseView | PublicError:
+    try:
+        return await view_of_crn(context, crn)
+    except PublicError as error:
+        return error
+
+
+async def _cases(source: None, args: Args, context: Context) -> list[CaseView | PublicError]:
+    crns = args["crns"]
+    limit = context.limits.max_cases
+    if len(crns) > limit:
+        raise bad_input(f"at most {limit} CRNs at once")
+    return list(await asyncio.gather(*(_view_or_error(context, str(c)) for c in crns)))
+
+
+def _plain(*names: str) -> dict[str, Spec]:
+    return {_camel(name): attribute(name) for name in names}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+CODED: dict[str, Spec] = _plain("code", "description")
+ORGANISATION_PROVIDER = loaded(lambda d: d.provider_by_id, lambda r, a, c: r.provider_id)
+
+FIELDS: dict[str, dict[str, Spec]] = {
+    "Query": {
+        "case": Call(_case),
+        "cases": Call(_cases),
+    },
+    "Case": {
+        "crn": Sync(lambda view, a, c: view.record.crn, safe=True),
+        "name": Sync(_whole_record),
+        "dateOfBirth": _case_field("date_of_birth"),
+        "gender": _case_field("gender"),
+        "identifiers": Sync(_whole_record),
+        "tier": _case_field("tier"),
+        "access": itself(),
+        "manager": Load(lambda d: d.managers, _offender, _current),
+        "managerHistory": Load(lambda d: d.managers, _offender, _history),
+        "events": Load(lambda d: d.events, _offender, _filtered("active", "activeOnly")),
+        "registrations": Load(
+            lambda d: d.registrations, _offender, _filtered("active", "activeOnly")
+        ),
+        "mainAddress": Load(lambda d: d.addresses, _offender, _main_address),
+        "addresses": Load(lambda d: d.addresses, _offender, _filtered("current", "currentOnly")),
+        "nextAppointment": loaded(lambda d: d.next_appointment, _offender),
+        "contacts": Load(lambda d: d.contact_page, _contact_request, _contact_slice),
+    },
+    "PersonName": {
+        **_plain("forename", "surname", "preferred_name"),
+        "middleNames": Sync(lambda r, a, c: list(r.middle_names), safe=True),
+    },
+    "Identifiers": _plain("pnc_number", "noms_number", "cro_number"),
+    "CaseAccess": {
+        "userExcluded": Sync(lambda v, a, c: v.access.excluded, safe=True),
+        "userRestricted": Sync(lambda v, a, c: v.access.restricted, safe=True),
+        "message": Sync(lambda v, a, c: v.message, safe=True),
+    },
+    "CodedValue": CODED,
+    "OffenderManager": _plain("staff", "team", "provider", "allocated_on", "ended_on"),
+    "Staff": {
+        **_plain("code", "forename", "surname", "grade", "unallocated"),
+        "teams": Load(
+            lambda d: d.teams_by_staff, lambda r, a, c: r.id, lambda v, k, r, a, c: list(v or ())
+        ),
+    },
+    "Team": {
+        **_plain("code", "description", "telephone"),
+        "provider": Load(
+            lambda d: d.provider_by_id, lambda r, a, c: r.provider_id, _required("provider")
+        ),
+    },
+    "Provider": _plain("code", "description", "is_private"),
+    "Event": {
+        **_plain("number", "active", "referral_date", "conviction_date", "in_breach"),
+        "mainOffence": Load(lambda d: d.offences, lambda r, a, c: r.id, _offences(True)),
+        "additionalOffences": Load(lambda d: d.offences, lambda r, a, c: r.id, _offences(False)),
+        "sentence": loaded(lambda d: d.sentence, lambda r, a, c: r.id),
+    },
+    "Offence": _plain("code", "description", "category", "date", "count"),
+    "Sentence": {
+        **_plain("type", "date", "length", "length_units", "expected_end_date", "termination_date"),
+        "requirements": Load(
+            lambda d: d.requirements, lambda r, a, c: r.id, _filtered("active", "activeOnly")
+        ),
+        "custody": loaded(lambda d: d.custody, lambda r, a, c: r.id),
+    },
+    "Requirement": _plain(
+        "category",
+        "sub_category",
+        "length",
+        "length_units",
+        "start_date",
+        "termination_date",
+        "active",
+    ),
+    "Custody": _plain("status", "institution", "key_dates"),
+    "KeyDate": _plain("type", "date"),
+    "Registration": _plain(
+        "type",
+        "colour",
+        "level",
+        "category",
+        "registered_on",
+        "next_review_on",
+        "review_overdue",
+        "active",
+    ),
+    "Address": _plain(
+        "building_name",
+        "address_number",
+        "street_name",
+        "district",
+        "town",
+        "county",
+        "postcode",
+        "no_fixed_abode",
+        "status",
+        "start_date",
+        "end_date",
+    ),
+    "Contact": {
+        **_plain(
+            "type",
+            "is_appointment",
+            "date",
+            "start",
+            "end",
+            "outcome",
+            "attended",
+            "complied",
+            "sensitive",
+            "event_number",
+            "version",
+        ),
+        "id": Sync(lambda r, a, c: str(r.id), safe=True),
+        "notes": Sync(_notes, safe=True),
+        "staff": loaded(lambda d: d.staff_by_id, lambda r, a, c: r.staff_id),
+        "team": loaded(lambda d: d.team_by_id, lambda r, a, c: r.team_id),
+        "provider": Load(
+            lambda d: d.provider_by_id, lambda r, a, c: r.provider_id, _required("provider")
+        ),
+    },
+    "ContactConnection": {
+        "edges": Sync(lambda page, a, c: page.contacts, safe=True),
+        "pageInfo": Sync(_page_info, safe=True),
+        "totalCount": Load(
+            lambda d: d.contact_count,
+            lambda page, a, c: (page.offender_id, page.spec),
+            lambda count, k, page, a, c: count or 0,
+        ),
+    },
+    "ContactEdge": {
+        "cursor": Sync(lambda r, a, c: contact_cursor(r), safe=True),
+        "node": itself(),
+    },
+    "PageInfo": {
+        "hasNextPage": Sync(lambda p, a, c: p[0], safe=True),
+        "endCursor": Sync(lambda p, a, c: p[1], safe=True),
+    },
+}

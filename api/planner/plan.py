@@ -1,0 +1,253 @@
+"""Compiling a known document into a plan: the selection tree walked once, ahead of time.
+
+Fields are collected with graphql-core's own ``collect_fields`` (aliases, fragments,
+inline fragments, ``@skip``/``@include``), so merging follows the spec exactly. A plan is
+built for one set of ``@skip``/``@include`` variable values; arguments without variables
+are coerced here once, the others per request. Anything not covered raises
+``Unsupported`` and the document goes to graphql-core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    visit,
+)
+from graphql.execution.collect_fields import (
+    FieldDetails,
+    FragmentDetails,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.language import Visitor
+
+from api.planner.graph import FIELDS
+from api.planner.specs import Args, Spec, Sync
+
+LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
+
+
+class Unsupported(Exception):
+    """The document (or part of it) is not covered; the reason names what."""
+
+
+@dataclass(eq=False, slots=True)
+class FieldPlan:
+    """One response key of one selection: where its value comes from and its shape."""
+
+    key: str
+    position: int
+    parent: str
+    name: str
+    nodes: list[FieldNode]
+    spec: Spec
+    kind: int
+    non_null: bool
+    item_non_null: bool
+    serialize: Callable[[Any], Any] | None
+    args: Args | None
+    definition: GraphQLField | None
+    selection: Selection | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Selection:
+    """The fields of one object type, in response order. ``pure``: no I/O, no errors."""
+
+    fields: list[FieldPlan] = field(default_factory=list)
+    pure: bool = True
+
+
+@dataclass(eq=False, slots=True)
+class Plan:
+    """A compiled operation: the root selection and the fields whose arguments vary."""
+
+    root: Selection
+    dynamic: list[FieldPlan]
+
+
+@dataclass(slots=True)
+class Operation:
+    """What the cache keeps per document: the operation and its fragments."""
+
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDetails]
+    condition_variables: tuple[str, ...]
+
+
+def operation_of(document: DocumentNode, operation_name: str | None) -> Operation:
+    """The operation to run, as graphql-core picks it; only plain queries are planned."""
+    chosen: OperationDefinitionNode | None = None
+    fragments: dict[str, FragmentDetails] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            if operation_name is None:
+                if chosen is not None:
+                    raise Unsupported("operation:ambiguous")
+                chosen = definition
+            elif definition.name and definition.name.value == operation_name:
+                chosen = definition
+        elif isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                raise Unsupported("fragment-variables")
+            fragments[definition.name.value] = FragmentDetails(definition)
+    if chosen is None:
+        raise Unsupported("operation:missing")
+    if chosen.operation is not OperationType.QUERY:
+        raise Unsupported(f"operation:{chosen.operation.value}")
+    return Operation(chosen, fragments, _condition_variables(document))
+
+
+def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
+    names: set[str] = set()
+
+    class Conditions(Visitor):
+        def enter_directive(self, node: Any, *_: Any) -> None:
+            if node.name.value in ("defer", "stream"):
+                raise Unsupported(f"directive:{node.name.value}")
+            if node.name.value in ("skip", "include"):
+                for argument in node.arguments or ():
+                    if isinstance(argument.value, VariableNode):
+                        names.add(argument.value.name.value)
+
+    visit(document, Conditions())
+    return tuple(sorted(names))
+
+
+def compile_plan(schema: GraphQLSchema, operation: Operation, variables: VariableValues) -> Plan:
+    """The plan for one operation under these ``@skip``/``@include`` values."""
+    root_type = schema.query_type
+    if root_type is None:
+        raise Unsupported("no-query-type")
+    collected = collect_fields(
+        schema, operation.fragments, variables, root_type, operation.operation
+    )
+    dynamic: list[FieldPlan] = []
+    compiler = _Compiler(schema, operation, variables, dynamic)
+    root = compiler.selection(root_type, collected.grouped_field_set)
+    return Plan(root=root, dynamic=dynamic)
+
+
+class _Compiler:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: Operation,
+        variables: VariableValues,
+        dynamic: list[FieldPlan],
+    ) -> None:
+        self.schema = schema
+        self.operation = operation
+        self.variables = variables
+        self.dynamic = dynamic
+
+    def selection(
+        self, parent: GraphQLObjectType, grouped: dict[str, list[FieldDetails]]
+    ) -> Selection:
+        selection = Selection()
+        for position, (key, details) in enumerate(grouped.items()):
+            if any(d.defer_usage is not None for d in details):
+                raise Unsupported("defer")
+            plan = self.field(parent, key, position, details)
+            selection.fields.append(plan)
+            pure = isinstance(plan.spec, Sync) and plan.spec.safe and plan.args is not None
+            if not pure or (plan.selection is not None and not plan.selection.pure):
+                selection.pure = False
+        return selection
+
+    def field(
+        self, parent: GraphQLObjectType, key: str, position: int, details: list[FieldDetails]
+    ) -> FieldPlan:
+        nodes = [d.node for d in details]
+        name = nodes[0].name.value
+        if name == "__typename":
+            type_name = parent.name
+            return FieldPlan(
+                key, position, parent.name, name, nodes,
+                Sync(lambda s, a, c: type_name, safe=True),
+                LEAF, True, False, None, {}, None,
+            )  # fmt: skip
+        spec = FIELDS.get(parent.name, {}).get(name)
+        definition = parent.fields.get(name)
+        if spec is None or definition is None:
+            raise Unsupported(f"field:{parent.name}.{name}")
+        kind, non_null, item_non_null, inner = _shape(definition.type)
+        plan = FieldPlan(
+            key, position, parent.name, name, nodes, spec, kind, non_null, item_non_null,
+            _serializer(inner), None, definition,
+        )  # fmt: skip
+        if _uses_variables(nodes[0]):
+            self.dynamic.append(plan)
+        else:
+            plan.args = get_argument_values(definition, nodes[0])
+        if isinstance(inner, GraphQLObjectType):
+            sub = collect_subfields(
+                self.schema,
+                self.operation.fragments,
+                self.variables,
+                self.operation.operation,
+                inner,
+                details,
+            )
+            plan.selection = self.selection(inner, sub.grouped_field_set)
+        return plan
+
+
+def _shape(type_: GraphQLOutputType) -> tuple[int, bool, bool, GraphQLOutputType]:
+    non_null = isinstance(type_, GraphQLNonNull)
+    inner: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(inner, GraphQLList):
+        item: Any = inner.of_type
+        item_non_null = isinstance(item, GraphQLNonNull)
+        item = item.of_type if item_non_null else item
+        if isinstance(item, GraphQLList):
+            raise Unsupported("nested-lists")
+        kind = OBJECT_LIST if isinstance(item, GraphQLObjectType) else LEAF_LIST
+        if not isinstance(item, GraphQLObjectType | GraphQLScalarType):
+            raise Unsupported(f"type:{item}")
+        return kind, non_null, item_non_null, item
+    if isinstance(inner, GraphQLObjectType):
+        return OBJECT, non_null, False, inner
+    if isinstance(inner, GraphQLScalarType):
+        return LEAF, non_null, False, inner
+    raise Unsupported(f"type:{inner}")
+
+
+_IDENTITY = frozenset({"String", "Int", "Boolean", "ID"})
+
+
+def _serializer(type_: GraphQLOutputType) -> Callable[[Any], Any] | None:
+    """None where the record already holds the JSON value (the built-in scalars)."""
+    if isinstance(type_, GraphQLScalarType):
+        return None if type_.name in _IDENTITY else type_.serialize
+    return None
+
+
+def _uses_variables(node: FieldNode) -> bool:
+    found = False
+
+    class Variables(Visitor):
+        def enter_variable(self, *_: Any) -> None:
+            nonlocal found
+            found = True
+
+    for argument in node.arguments or ():
+        visit(argument, Variables())
+    return found

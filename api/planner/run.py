@@ -1,0 +1,297 @@
+"""Running a plan: level by level, one batched load per relation, plain dicts out.
+
+Each wave writes every field it can synchronously, queues the loads its objects need
+(grouped per field, so all cases' managers are one ``load_many``), and awaits them all at
+once. Errors are located exactly as graphql-core locates them and null the nearest
+nullable position (the spec's propagation); an error under a position already nulled is
+dropped, as graphql-core drops it. The response's errors come out in document order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, cast
+
+from graphql import ExecutionResult, GraphQLError, located_error
+from graphql.execution.values import VariableValues, get_argument_values
+
+from api.planner.plan import LEAF, LEAF_LIST, OBJECT, FieldPlan, Plan, Selection
+from api.planner.specs import Args, Call, Load, Sync
+from resolvers.context import Context
+from resolvers.errors import PublicError
+from schema.permissions import CanReadCases
+
+
+class Slot:
+    """Where one object's dict sits: enough to find its path and null it."""
+
+    __slots__ = ("field", "index", "out", "owner")
+
+    def __init__(
+        self, owner: Slot | None, field: FieldPlan | None, index: int | None, out: dict[str, Any]
+    ) -> None:
+        self.owner = owner
+        self.field = field
+        self.index = index
+        self.out = out
+
+    def path(self) -> list[str | int]:
+        parts: list[str | int] = []
+        slot: Slot | None = self
+        while slot is not None and slot.field is not None:
+            if slot.index is not None:
+                parts.append(slot.index)
+            parts.append(slot.field.key)
+            slot = slot.owner
+        parts.reverse()
+        return parts
+
+    def rank(self) -> list[int]:
+        parts: list[int] = []
+        slot: Slot | None = self
+        while slot is not None and slot.field is not None:
+            if slot.index is not None:
+                parts.append(slot.index)
+            parts.append(slot.field.position)
+            slot = slot.owner
+        parts.reverse()
+        return parts
+
+
+Pending = list[tuple[Slot, Any, Any]]
+"""(object, source, key) triples waiting on one field's loader."""
+
+
+class Run:
+    """One execution of a plan for one request."""
+
+    def __init__(self, plan: Plan, context: Context, variables: VariableValues) -> None:
+        self.context = context
+        self.args: dict[FieldPlan, Args] = {
+            f: get_argument_values(f.definition, f.nodes[0], variables)  # type: ignore[arg-type]
+            for f in plan.dynamic
+        }
+        self.loads: dict[FieldPlan, Pending] = {}
+        self.calls: list[tuple[FieldPlan, Slot, Awaitable[Any]]] = []
+        self.errors: list[tuple[list[int], int, GraphQLError]] = []
+        self.nulled: set[tuple[str | int, ...] | None] = set()
+        self.data: dict[str, Any] | None = {}
+        self.plan = plan
+
+    async def execute(self) -> ExecutionResult:
+        """The response: data and errors, as graphql-core would give them."""
+        assert self.data is not None
+        self.fill(self.plan.root, None, Slot(None, None, None, self.data))
+        while self.loads or self.calls:
+            loads, calls = self.loads, self.calls
+            self.loads, self.calls = {}, []
+            await self.wave(loads, calls)
+        self.errors.sort(key=lambda entry: (entry[0], entry[1]))
+        errors = [entry[2] for entry in self.errors]
+        return ExecutionResult(self.data, errors or None)
+
+    async def wave(
+        self, loads: dict[FieldPlan, Pending], calls: list[tuple[FieldPlan, Slot, Any]]
+    ) -> None:
+        delius = self.context.delius
+        awaited: list[Awaitable[Any]] = []
+        for plan, pending in loads.items():
+            assert isinstance(plan.spec, Load)
+            loader = plan.spec.loader(delius)
+            awaited.append(loader.load_many([key for _, _, key in pending]))
+        awaited.extend(call for _, _, call in calls)
+        results = await asyncio.gather(*awaited, return_exceptions=True)
+        for (plan, pending), values in zip(loads.items(), results, strict=False):
+            self.complete_loads(plan, pending, values)
+        for (plan, slot, _), value in zip(calls, results[len(loads) :], strict=True):
+            if isinstance(value, BaseException):
+                self.fail(slot, plan, value)
+            else:
+                self.complete(slot, plan, value)
+
+    def complete_loads(self, plan: FieldPlan, pending: Pending, values: Any) -> None:
+        spec = plan.spec
+        assert isinstance(spec, Load)
+        args = self.args[plan] if plan.args is None else plan.args
+        context = self.context
+        if isinstance(values, BaseException):
+            for slot, _, _ in pending:
+                self.fail(slot, plan, values)
+            return
+        for (slot, source, key), value in zip(pending, values, strict=True):
+            try:
+                result = spec.then(value, key, source, args, context)
+            except Exception as error:
+                self.fail(slot, plan, error)
+                continue
+            self.complete(slot, plan, result)
+
+    def fill(self, selection: Selection, source: Any, slot: Slot) -> None:
+        """Write every field of one object; queue what needs I/O."""
+        out = slot.out
+        context = self.context
+        for plan in selection.fields:
+            spec = plan.spec
+            args = self.args[plan] if plan.args is None else plan.args
+            out[plan.key] = None
+            if isinstance(spec, Sync):
+                try:
+                    value = spec.get(source, args, context)
+                except Exception as error:
+                    self.fail(slot, plan, error)
+                    continue
+                self.complete(slot, plan, value)
+            elif isinstance(spec, Load):
+                try:
+                    key = spec.key(source, args, context)
+                except Exception as error:
+                    self.fail(slot, plan, error)
+                    continue
+                self.loads.setdefault(plan, []).append((slot, source, key))
+            elif isinstance(spec, Call):
+                if spec.permission and not CanReadCases().has_permission(
+                    source, cast(Any, _Info(context)), **args
+                ):
+                    self.fail(slot, plan, _forbidden())
+                    continue
+                self.calls.append((plan, slot, spec.run(source, args, context)))
+
+    def complete(self, slot: Slot, plan: FieldPlan, value: Any) -> None:
+        """Write one field's value into its object (a leaf, an object, or a list)."""
+        out = slot.out
+        if value is None:
+            if plan.non_null:
+                self.fail(slot, plan, _null_error(plan))
+            return
+        kind = plan.kind
+        if kind == LEAF:
+            out[plan.key] = value if plan.serialize is None else plan.serialize(value)
+        elif kind == OBJECT:
+            selection = plan.selection
+            assert selection is not None
+            if selection.pure:
+                out[plan.key] = assemble(selection, value, self.context)
+            else:
+                child: dict[str, Any] = {}
+                out[plan.key] = child
+                self.fill(selection, value, Slot(slot, plan, None, child))
+        elif kind == LEAF_LIST:
+            serialize = plan.serialize
+            out[plan.key] = list(value) if serialize is None else [serialize(v) for v in value]
+        else:
+            self.complete_list(slot, plan, value)
+
+    def complete_list(self, slot: Slot, plan: FieldPlan, values: Any) -> None:
+        selection = plan.selection
+        assert selection is not None
+        items: list[Any] = []
+        slot.out[plan.key] = items
+        context = self.context
+        for index, value in enumerate(values):
+            if value is None or isinstance(value, Exception):
+                items.append(None)
+                error = value if value is not None else _null_error(plan)
+                if value is None and not plan.item_non_null:
+                    continue
+                self.fail(slot, plan, error, index)
+            elif selection.pure:
+                items.append(assemble(selection, value, context))
+            else:
+                child: dict[str, Any] = {}
+                items.append(child)
+                self.fill(selection, value, Slot(slot, plan, index, child))
+
+    def fail(
+        self, slot: Slot, plan: FieldPlan, raw: BaseException, index: int | None = None
+    ) -> None:
+        """Locate an error at the field, null the nearest nullable position, note it."""
+        path = [*slot.path(), plan.key]
+        rank = [*slot.rank(), plan.position]
+        if index is not None:
+            path.append(index)
+            rank.append(index)
+        error = located_error(
+            raw if isinstance(raw, Exception) else RuntimeError(str(raw)), plan.nodes, path
+        )
+        if index is not None and not plan.item_non_null:
+            slot.out[plan.key][index] = None
+            position: tuple[str | int, ...] | None = tuple(path)
+        elif not plan.non_null:
+            slot.out[plan.key] = None
+            position = tuple(path[:-1] if index is not None else path)
+        else:
+            position = self.nullify(slot)
+        self.note(error, position, rank)
+
+    def nullify(self, slot: Slot) -> tuple[str | int, ...] | None:
+        """Null an object whose non-null field failed, and upwards while non-null."""
+        current: Slot | None = slot
+        while current is not None and current.owner is not None:
+            plan = current.field
+            assert plan is not None
+            owner = current.owner
+            if current.index is not None and not plan.item_non_null:
+                owner.out[plan.key][current.index] = None
+                return tuple(current.path())
+            if not plan.non_null:
+                owner.out[plan.key] = None
+                path = current.path()
+                return tuple(path[:-1] if current.index is not None else path)
+            current = owner
+        self.data = None
+        return None
+
+    def note(
+        self, error: GraphQLError, position: tuple[str | int, ...] | None, rank: list[int]
+    ) -> None:
+        nulled = self.nulled
+        if None in nulled:
+            return
+        if position is not None:
+            for end in range(len(position), 0, -1):
+                if position[:end] in nulled:
+                    return
+        nulled.add(position)
+        self.errors.append((rank, len(self.errors), error))
+
+
+def assemble(selection: Selection, source: Any, context: Context) -> dict[str, Any]:
+    """A pure subtree (attributes only) straight into a dict."""
+    out: dict[str, Any] = {}
+    for plan in selection.fields:
+        value = plan.spec.get(source, plan.args or {}, context)  # type: ignore[union-attr]
+        if value is None:
+            out[plan.key] = None
+        elif plan.kind == LEAF:
+            out[plan.key] = value if plan.serialize is None else plan.serialize(value)
+        elif plan.kind == OBJECT:
+            out[plan.key] = assemble(plan.selection, value, context)  # type: ignore[arg-type]
+        elif plan.kind == LEAF_LIST:
+            serialize = plan.serialize
+            out[plan.key] = list(value) if serialize is None else [serialize(v) for v in value]
+        else:
+            sub = plan.selection
+            out[plan.key] = [assemble(sub, v, context) for v in value]  # type: ignore[arg-type]
+    return out
+
+
+class _Info:
+    """The slice of ``Info`` a permission reads: the context."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+
+def _forbidden() -> PublicError:
+    try:
+        CanReadCases().on_unauthorized()
+    except PublicError as error:
+        return error
+    raise AssertionError("on_unauthorized returned")  # pragma: no cover
+
+
+def _null_error(plan: FieldPlan) -> GraphQLError:
+    return GraphQLError(f"Cannot return null for non-nullable field {plan.parent}.{plan.name}.")

@@ -1,0 +1,118 @@
+"""Documents the differential tests send to both paths.
+
+Taken from tests/schema, tests/security and bench/documents.py, plus documents that
+reach every covered field, every way of selecting it, and every error the policy and the
+argument rules give. Each is ``(name, document)``; variables are filled in by the tests.
+"""
+
+from __future__ import annotations
+
+from bench import documents
+
+CASE_FIELDS = """
+fragment Coded on CodedValue { code description }
+fragment Org on Staff { code forename surname grade { ...Coded } unallocated
+  teams { code description telephone provider { code description isPrivate } } }
+fragment Whole on Case {
+  __typename crn
+  name { forename middleNames surname preferredName __typename }
+  dateOfBirth gender { ...Coded } identifiers { pncNumber nomsNumber croNumber }
+  tier { ...Coded } access { userExcluded userRestricted message }
+  manager { allocatedOn endedOn staff { ...Org } team { code provider { code } }
+            provider { code description isPrivate } }
+  managerHistory { allocatedOn endedOn staff { code } team { description } }
+  events(activeOnly: false) {
+    number active referralDate convictionDate inBreach
+    mainOffence { code description category date count }
+    additionalOffences { code count }
+    sentence { type { ...Coded } date length lengthUnits expectedEndDate terminationDate
+      requirements(activeOnly: false) { category { ...Coded } subCategory { code }
+        length lengthUnits startDate terminationDate active }
+      custody { status { ...Coded } institution keyDates { type { code } date } } }
+  }
+  current: events { number }
+  registrations(activeOnly: false) { type { ...Coded } colour level { code } category { code }
+    registeredOn nextReviewOn reviewOverdue active }
+  mainAddress { buildingName addressNumber streetName district town county postcode
+    noFixedAbode status { code } startDate endDate }
+  addresses(currentOnly: false) { postcode status { description } }
+  nextAppointment { id type { code } isAppointment date start end outcome { code }
+    attended complied sensitive eventNumber version notes
+    staff { code } team { code } provider { code } }
+}
+"""
+
+EVERYTHING = (
+    CASE_FIELDS
+    + """
+query Everything($crn: ID!) { case(crn: $crn) { ...Whole
+  contacts(first: 5) { totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { id date start end notes sensitive type { code }
+      staff { code surname } team { code provider { code } } provider { code } } } } } }
+"""
+)
+
+EVERYTHING_LIST = (
+    CASE_FIELDS
+    + """
+query EverythingList($crns: [ID!]!) { cases(crns: $crns) { ...Whole } }
+"""
+)
+
+SHAPES = """
+query Shapes($crn: ID!, $withName: Boolean!, $skipEvents: Boolean = false, $first: Int) {
+  __typename
+  one: case(crn: $crn) {
+    crn
+    ... on Case { name @include(if: $withName) { surname } }
+    ... { tier { code } }
+    name { forename }
+    events @skip(if: $skipEvents) { number }
+    again: events(activeOnly: true) { sentence { date } }
+    contacts(first: $first) { totalCount edges { node { id } } }
+    contacts(first: $first) { pageInfo { endCursor } }
+  }
+  two: case(crn: $crn) @include(if: $withName) { crn __typename }
+}
+"""
+
+FILTERED = """
+query Filtered($crn: ID!, $filter: ContactFilter, $after: String, $first: Int!) {
+  case(crn: $crn) {
+    contacts(first: $first, after: $after, filter: $filter) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { id date type { code } eventNumber } }
+    }
+  }
+}
+"""
+
+LIMITED = "query($crn: ID!) { case(crn: $crn) { crn name { surname } access { message } } }"
+REDACTED = (
+    "query($crns: [ID!]!) { cases(crns: $crns) { crn access { userRestricted } name { surname } } }"
+)
+ONLY_CRNS = "query($crns: [ID!]!) { cases(crns: $crns) { crn } }"
+CONTACT_PAGES = """query($crn: ID!, $after: String) { case(crn: $crn) { contacts(first: 50,
+  after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }"""
+
+BY_CRN = [
+    ("overview", documents.OVERVIEW),
+    ("contacts-page", documents.CONTACTS_PAGE),
+    ("everything", EVERYTHING),
+    ("limited", LIMITED),
+    ("contact-pages", CONTACT_PAGES),
+]
+BY_CRNS = [
+    ("cases", documents.CASES),
+    ("everything-list", EVERYTHING_LIST),
+    ("redacted", REDACTED),
+    ("only-crns", ONLY_CRNS),
+]
+
+FALLBACK = [
+    ("search", documents.SEARCH, {"name": "smith"}),
+    ("entities", documents.ENTITIES, {"r": [{"__typename": "Case", "crn": "X000001"}]}),
+    ("me", "{ me { username clientId roles } }", {}),
+    ("partner", "query($crn: ID!) { case(crn: $crn) { crn partner { status } } }", None),
+    ("introspection", "{ __schema { queryType { name } } }", {}),
+]
