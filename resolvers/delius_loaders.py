@@ -75,6 +75,23 @@ class DeliusLoaders:
         return self._loader(self._port.cases_by_crn)
 
     @cached_property
+    def case_with_access(self) -> KeyLoader[str, tuple[CaseRecord, AccessRecord]]:
+        """Live cases by CRN with this request's user's limited-access standing, in one go.
+
+        Each answer also primes ``case_by_crn`` and ``access``.
+        """
+        username = self._username
+
+        async def fetch(crns: Sequence[str]) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
+            found = await self._port.cases_with_access(crns, username)
+            for crn, (case, access) in found.items():
+                self.case_by_crn.prime(crn, case)
+                self.access.prime(case.offender_id, access)
+            return found
+
+        return self._loader(fetch)
+
+    @cached_property
     def access(self) -> KeyLoader[int, AccessRecord]:
         """Limited-access decisions for this request's user, by offender id."""
         username = self._username

@@ -66,11 +66,15 @@ async def view_of_crn(context: Context, crn: str) -> CaseView:
     """The case behind a CRN as the caller may see it; NOT_FOUND when there is none."""
     require_case_reader(context.caller)
     canonical = checked_crn(crn)
-    record = await context.delius.case_by_crn.load(canonical)
-    if record is None:
+    try:
+        found = await context.delius.case_with_access.load(canonical)
+    except PublicError as error:
+        context.audit.touch(canonical, Outcome.FAILED)
+        raise _unavailable() from error
+    if found is None:
         context.audit.touch(canonical, Outcome.NOT_FOUND)
         raise not_found()
-    return await view_of(context, record)
+    return await view_of(context, found[0])
 
 
 async def view_of(context: Context, record: CaseRecord) -> CaseView:
@@ -107,12 +111,19 @@ async def _access(context: Context, record: CaseRecord) -> AccessRecord:
         access = await context.delius.access.load(record.offender_id)
     except PublicError:
         context.audit.touch(record.crn, Outcome.FAILED)
-        raise PublicError(
-            "access to this case cannot be checked now", code=ErrorCode.SERVICE_UNAVAILABLE
-        ) from None
+        raise _unavailable() from None
     if access is None:  # no answer for a case that exists: deny
         return AccessRecord(offender_id=record.offender_id, excluded=True, restricted=True)
     return access
+
+
+def _unavailable() -> PublicError:
+    """The limited-access check could not be made: deny, and say nDelius is why."""
+    return PublicError(
+        "access to this case cannot be checked now",
+        code=ErrorCode.SERVICE_UNAVAILABLE,
+        source="delius",
+    )
 
 
 def limited_access(view: CaseView) -> PublicError:

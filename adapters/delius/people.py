@@ -40,34 +40,60 @@ WHERE a.offender_id = ANY($1::bigint[]) AND a.soft_deleted = 0
 ORDER BY a.offender_id, a.start_date DESC, a.offender_address_id
 """
 
+
 # Limited access, as nDelius defines it: an active EXCLUSION for (offender, user) hides the
 # case from that user; any active RESTRICTION hides it from every user not listed. A row is
 # active while its end time is NULL or in the future. Users are matched on
 # DISTINGUISHED_NAME ignoring case. A caller with no user, or a user unknown to USER_, is
 # denied on any case with an active exclusion or restriction (fail closed).
-_ACCESS = """
-WITH me AS (
+def _limited_access_sql(offender_ids: str, source: str, alias: str, first: str = "") -> str:
+    """The access query over ``offender_ids`` (SQL giving the ids) for the rows of
+    ``source`` (a FROM item with an ``offender_id`` column, named ``alias``); ``first`` may
+    name a CTE of its own for them. The user's name is always ``$2``."""
+    return f"""
+WITH {first}me AS (
     SELECT user_id FROM user_ WHERE lower(distinguished_name) = lower($2::text)
 ), active_exclusion AS (
     SELECT offender_id, user_id FROM exclusion
-    WHERE offender_id = ANY($1::bigint[])
+    WHERE offender_id IN ({offender_ids})
       AND (exclusion_end_time IS NULL OR exclusion_end_time > LOCALTIMESTAMP)
 ), active_restriction AS (
     SELECT offender_id, user_id FROM restriction
-    WHERE offender_id = ANY($1::bigint[])
+    WHERE offender_id IN ({offender_ids})
       AND (restriction_end_time IS NULL OR restriction_end_time > LOCALTIMESTAMP)
 )
-SELECT o.offender_id,
+SELECT {alias}.*,
        CASE WHEN EXISTS (SELECT 1 FROM me)
             THEN EXISTS (SELECT 1 FROM active_exclusion x JOIN me ON me.user_id = x.user_id
-                         WHERE x.offender_id = o.offender_id)
-            ELSE EXISTS (SELECT 1 FROM active_exclusion x WHERE x.offender_id = o.offender_id)
+                         WHERE x.offender_id = {alias}.offender_id)
+            ELSE EXISTS (SELECT 1 FROM active_exclusion x WHERE x.offender_id = {alias}.offender_id)
        END AS excluded,
-       EXISTS (SELECT 1 FROM active_restriction r WHERE r.offender_id = o.offender_id)
+       EXISTS (SELECT 1 FROM active_restriction r WHERE r.offender_id = {alias}.offender_id)
        AND NOT EXISTS (SELECT 1 FROM active_restriction r JOIN me ON me.user_id = r.user_id
-                       WHERE r.offender_id = o.offender_id) AS restricted
-FROM unnest($1::bigint[]) AS o(offender_id)
+                       WHERE r.offender_id = {alias}.offender_id) AS restricted
+FROM {source}
 """
+
+
+_ACCESS = _limited_access_sql(
+    "SELECT unnest($1::bigint[])", "unnest($1::bigint[]) AS o(offender_id)", "o"
+)
+
+# The case and the caller's limited-access standing on it, in one round trip.
+_CASES_WITH_ACCESS = _limited_access_sql("SELECT offender_id FROM found", "found", "found").replace(
+    "WITH me AS (",
+    f"""WITH found AS (
+    SELECT {CASE_COLUMNS} FROM offender o {CASE_JOINS}
+    WHERE o.crn = ANY($1::bpchar[]) AND o.soft_deleted = 0
+), me AS (""",
+    1,
+)
+
+
+def _access_record(row: asyncpg.Record) -> AccessRecord:
+    return AccessRecord(
+        offender_id=row["offender_id"], excluded=row["excluded"], restricted=row["restricted"]
+    )
 
 
 def case_record(row: asyncpg.Record) -> CaseRecord:
@@ -139,11 +165,12 @@ class PeopleQueries:
     ) -> Mapping[int, AccessRecord]:
         """Limited-access decisions for one user (None: a caller with no user) on many cases."""
         rows = await self._db.fetch(_ACCESS, list(offender_ids), username or "")
-        return {
-            row["offender_id"]: AccessRecord(
-                offender_id=row["offender_id"],
-                excluded=row["excluded"],
-                restricted=row["restricted"],
-            )
-            for row in rows
-        }
+        return {row["offender_id"]: _access_record(row) for row in rows}
+
+    async def cases_with_access(
+        self, crns: Sequence[str], username: str | None
+    ) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
+        """The live case for each CRN found, with one user's limited-access standing on it."""
+        rows = await self._db.fetch(_CASES_WITH_ACCESS, list(crns), username or "")
+        found = ((case_record(row), _access_record(row)) for row in rows)
+        return {case.crn: (case, access) for case, access in found}

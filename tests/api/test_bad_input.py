@@ -110,7 +110,7 @@ async def test_syntax_and_validation_errors_are_not_500(client: httpx.AsyncClien
 async def test_a_database_failure_is_coded_and_masked(
     sql: Any, settings: Any, tokens: Tokens
 ) -> None:
-    """With nDelius unreachable, the error names the source and holds no SQL."""
+    """With nDelius unreachable: no data, a coded error, no SQL, and not ready."""
     from adapters.delius import DeliusAdapter
     from api.app import create_app
     from resolvers.context import Backends
@@ -125,7 +125,8 @@ async def test_a_database_failure_is_coded_and_masked(
         ready = await http.get("/ready")
     assert response.status_code == 200
     body = response.json()
-    assert body["data"] == {"case": None}
+    assert not body["data"]  # the lookup failed, and so did its audit row: nothing is sent
+    assert codes(body) == ["SERVICE_UNAVAILABLE"]
     assert "SELECT" not in response.text
     assert "offender" not in response.text.lower()
     assert ready.status_code == 503

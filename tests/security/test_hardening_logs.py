@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from adapters.delius import DeliusAdapter
-from adapters.records import CaseRecord
+from adapters.records import AccessRecord, CaseRecord
 from api.app import create_app
 from api.logs import JsonFormatter, ScrubFilter, configure_logging, correlated, scrub
 from api.settings import Settings
@@ -35,7 +35,9 @@ class LeakyDelius:
     def __init__(self, real: DeliusAdapter) -> None:
         self._real = real
 
-    async def cases_by_crn(self, crns: Sequence[str]) -> Mapping[str, CaseRecord]:
+    async def cases_with_access(
+        self, crns: Sequence[str], username: str | None
+    ) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
         raise RuntimeError(LEAKY_TEXT)
 
     def __getattr__(self, name: str) -> Any:
