@@ -78,11 +78,13 @@ def settle_memory() -> None:
     """After start-up, move what exists into the permanent generation and collect less often.
 
     Schemas, plans and pools live for the whole process; without this the collector walks
-    them again and again while requests allocate short-lived objects.
+    them again and again while requests allocate short-lived objects. The young generation
+    is collected every 10,000 allocations rather than 700; much larger thresholds let the
+    cycles that asyncio leaves behind pile up (a worker's memory passed 280 MiB at 50,000).
     """
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(10_000, 10, 10)
 
 
 def app_from_env() -> Starlette:

@@ -80,3 +80,42 @@ async def test_without_batching_every_key_costs_a_statement(
     assert "errors" not in response.json()
     # the case with its access check, and registrations, for each key; one audit write
     assert statement_log.count == 2 * len(crns) + 1
+
+
+CASELOAD = """
+query Caseload($staff: ID!, $first: Int!) {
+  caseload(staffCode: $staff, first: $first) {
+    totalCount
+    edges { node {
+      crn name { surname }
+      manager { staff { code } team { code } provider { code } }
+      events { number sentence { type { code } requirements { category { code } } } }
+      registrations { type { code } }
+      nextAppointment { date }
+    } }
+  }
+}
+"""
+
+
+async def test_a_caseload_page_costs_the_same_few_statements_at_any_size(
+    gql: GraphQL, sql: Any, statement_log: StatementLog
+) -> None:
+    staff, size = await sql.fetchrow(
+        """SELECT s.officer_code, count(*) FROM offender_manager om
+           JOIN staff s ON s.staff_id = om.allocation_staff_id
+           JOIN offender o ON o.offender_id = om.offender_id AND o.soft_deleted = 0
+           WHERE om.active_flag = 1 AND om.soft_deleted = 0
+           GROUP BY s.officer_code ORDER BY count(*) DESC LIMIT 1"""
+    )
+    counts = []
+    for first in (3, min(size, 50)):
+        variables = {"staff": staff.strip(), "first": first}
+        await gql(CASELOAD, **variables)  # warm the pool's connections
+        statement_log.clear()
+        body = await gql(CASELOAD, **variables)
+        assert "errors" not in body
+        assert len(body["data"]["caseload"]["edges"]) == first
+        counts.append(statement_log.count)
+    assert counts[0] == counts[1]
+    assert counts[1] <= 10
