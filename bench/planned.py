@@ -138,8 +138,9 @@ async def measure(offenders: int, seconds: float, concurrency: int) -> str:
             "|---|---:|---:|---:|---:|",
             *rows,
             "",
-            "Over loopback with wrk (the table above), PostGraphile v5 served the overview "
-            "at 260 req/s and the 50-case list at 19.2 req/s.",
+            "These are in-process numbers; PostGraphile and the floor are measured over "
+            "loopback with wrk in the Case Graph vs alternatives section, where the planner "
+            "is on (the default).",
             "",
         ]
     )
