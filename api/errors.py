@@ -23,10 +23,11 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask everything that is neither a public error nor a validation error."""
+    """Mask everything that is neither a public error nor a validation error (nor masked)."""
     original = error.original_error
     if original is None:
-        return not isinstance(error, PublicError) and error.path is not None
+        already = (error.extensions or {}).get("code") == ErrorCode.INTERNAL_SERVER_ERROR.value
+        return not isinstance(error, PublicError) and error.path is not None and not already
     return not isinstance(original, PublicError)
 
 
@@ -72,12 +73,17 @@ class MaskInternalErrors(MaskErrors):
         return processed if self._suggestions else [without_suggestions(e) for e in processed]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        """A generic error at the same place, coded INTERNAL_SERVER_ERROR."""
-        return anonymised(error)
+        """A generic error at the same place, coded INTERNAL_SERVER_ERROR, with the
+        request's correlation id so that support can find the logged cause."""
+        correlation_id = getattr(self.execution_context.context, "correlation_id", None)
+        return anonymised(error, correlation_id)
 
 
-def anonymised(error: GraphQLError) -> GraphQLError:
+def anonymised(error: GraphQLError, correlation_id: str | None = None) -> GraphQLError:
     """A generic error at the same place, coded INTERNAL_SERVER_ERROR."""
+    extensions: dict[str, str] = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
+    if correlation_id:
+        extensions["correlationId"] = correlation_id
     return GraphQLError(
         GENERIC_MESSAGE,
         nodes=error.nodes,
@@ -85,7 +91,7 @@ def anonymised(error: GraphQLError) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=None,
-        extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+        extensions=extensions,
     )
 
 

@@ -79,7 +79,7 @@ async def test_a_leaky_backend_error_reaches_neither_client_nor_logs(
             "message": "Unexpected error.",
             "locations": [{"line": 1, "column": 3}],
             "path": ["case"],
-            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": "trace-1"},
         }
     ]
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
