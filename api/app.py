@@ -12,13 +12,15 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from api.audit import WriteAuditTrail
 from api.auth import AuthenticationMiddleware, KeySet, TokenVerifier
 from api.bootstrap import limits_of, open_backends
 from api.errors import quiet_execution_logs
 from api.extensions import schema_extensions
+from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
@@ -57,8 +59,14 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         graphiql=settings.graphiql,
         batching=settings.loader_batching,
     )
+    ide_assets = (
+        [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
+        if settings.graphiql
+        else []
+    )
     app = Starlette(
         routes=[
+            *ide_assets,
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),

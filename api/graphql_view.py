@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 
 from api.caller import caller_of
 from api.errors import client_errors
+from api.graphiql import graphiql_html
 from api.logs import correlated
 from api.transport import (
     GRAPHQL_RESPONSE,
@@ -88,6 +89,11 @@ class CaseGraphView(GraphQL[Context, None]):
                 headers={"Allow": "POST"} if error.status_code == 405 else None,
             )
         await response(scope, receive, send)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with its assets served by Case Graph, not a CDN."""
+        return graphiql_html()
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Without GraphiQL, a browser's GET is an ordinary (query-less) request."""
