@@ -41,17 +41,33 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
     name { forename surname }
     dateOfBirth
     tier { code description }
-    manager { staff { code forename surname } team { description } provider { description } }
-    events { number referralDate mainOffence { description }
-             sentence { type { description } date requirements { category { description } } } }
+    access { userExcluded userRestricted message }
+    manager {
+      staff { code forename surname }
+      team { description }
+      provider { description }
+    }
+    events {
+      number
+      referralDate
+      mainOffence { description }
+      sentence { type { description } date requirements { category { description } } }
+    }
     registrations { type { code description } colour reviewOverdue }
     riskOfSeriousHarm { overallRiskLevel assessedOn riskInCommunity { group level } }
     predictorScores { ogrs { oneYear twoYears band } rsr { oneYear band } }
     nextAppointment { date start type { description } }
-    contacts(first: 5) { totalCount edges { node { date type { description } outcome { code } } } }
-    partner { provider { description } status practitioner { name }
-              appointments(first: 3) { start type outcome }
-              unpaidWork { hoursOrdered hoursCompleted } }
+    contacts(first: 5) {
+      totalCount
+      edges { node { date type { description } outcome { code } } }
+    }
+    partner {
+      provider { description }
+      status
+      practitioner { name }
+      appointments(first: 3) { start type outcome }
+      unpaidWork { hoursOrdered hoursCompleted }
+    }
   }
 }"""
 
@@ -94,7 +110,8 @@ def _banner(port: int, examples: Showcase, token: str) -> str:
             "q": OVERVIEW,
             "variables": json.dumps({"crn": crn}),
             "headers": json.dumps({"Authorization": f"Bearer {token}"}),
-        }
+        },
+        quote_via=urllib.parse.quote,  # GraphiQL decodes with decodeURIComponent: no "+"
     )
     lines = [
         "",
