@@ -72,6 +72,7 @@ def make_facts() -> list[CrcCaseFacts]:
             appointments=_appointments(BUSY_CRN, "C01", BUSY_APPOINTMENTS, 2_600_000_000),
         )
     )
+    assert len({f.crn for f in facts}) == len(facts), "each case must be held once"
     return facts
 
 

@@ -46,6 +46,8 @@ async def known_keys(sql: Any) -> Keys:
         "SELECT code, private FROM probation_area WHERE institution_id IS NULL "
         "ORDER BY code LIMIT 3"
     )
+    assert visible, "the seed must hold visible cases"
+    assert limited is not None, "the seed must hold a limited-access case"
     return Keys(
         visible_crns=[row["crn"].strip() for row in visible],
         surnames={row["crn"].strip(): row["surname"] for row in visible},

@@ -16,6 +16,8 @@ from sandbox.oasys.dataset import OffenderRecord, TwoYear
 
 
 def day(instant: datetime) -> date:
+    """The London calendar day of an instant the service sends with its offset."""
+    assert instant.tzinfo is not None, "OASys date-times carry an offset"
     return instant.astimezone(ZoneInfo("Europe/London")).date()
 
 

@@ -7,6 +7,8 @@ argument rules give. Each is ``(name, document)``; variables are filled in by th
 
 from __future__ import annotations
 
+from graphql import parse
+
 from bench import documents
 
 CASE_FIELDS = """
@@ -116,3 +118,6 @@ FALLBACK = [
     ("partner", "query($crn: ID!) { case(crn: $crn) { crn partner { status } } }", None),
     ("introspection", "{ __schema { queryType { name } } }", {}),
 ]
+
+# Every document of the corpus must at least parse: a typo here would quietly test nothing.
+assert all(parse(document) for _, document, *_ in (*BY_CRN, *BY_CRNS, *FALLBACK))

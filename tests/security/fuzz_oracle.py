@@ -157,6 +157,8 @@ async def scope_of(sql: Any, provider: str, sample: int = 40) -> Scope:
     others = [r for r in rows if r["crn"] not in held]  # soft-deleted rows included
     theirs = sorted({r["crn"] for r in others if not r["limited"]})
     theirs_limited = sorted({r["crn"] for r in others if r["limited"]})
+    assert ours, f"the seed must give {provider} cases of its own"
+    assert theirs, f"the seed must give other providers cases outside {provider}'s scope"
     staff = await sql.fetch(STAFF)
     people = await sql.fetch(
         """SELECT surname, btrim(pnc_number) AS pnc, btrim(noms_number) AS noms,

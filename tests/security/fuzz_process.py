@@ -123,8 +123,7 @@ async def _until_ready(server: ServerProcess, headers: dict[str, str]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     async with httpx.AsyncClient(base_url=server.base_url, headers=headers, timeout=2.0) as http:
         while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                raise AssertionError(f"the server exited while starting:\n{server.log_tail()}")
+            assert server.process.poll() is None, f"the server exited:\n{server.log_tail()}"
             try:
                 if (await http.get("/ready")).status_code == 200:
                     return

@@ -49,6 +49,7 @@ def keys_for(scope: Scope) -> st.SearchStrategy[str]:
     """The ID mix: mostly real CRNs (a third from outside the partner's scope, where a leak
     would show), then staff and unit codes, unknown, malformed and arbitrary keys."""
     outside = tuple(sorted(scope.outside))
+    assert outside, "a CRN mix without foreign cases would never catch a leak"
     foreign = respelt((*outside[:: max(1, len(outside) // 60)], *scope.theirs_limited[:20]))
     own = respelt(scope.ours[:30])
     return st.one_of(
