@@ -27,13 +27,6 @@ query Overview($crn: ID!) {
 }
 """
 
-# HOOK (the overview under load with OASys and CRC at 50 ms each): add the risk fields
-# here, serve `python -m bench.standins` beside Case Graph (bench/servers.py) and register
-# the query in bench/corpus.py; see "Partner latency" in bench/README.md.
-OVERVIEW_PARTNER_FIELDS = """
-    partner { status practitioner { code } appointments(first: 5) { id start } }
-"""
-
 CASES = """
 query Cases($crns: [ID!]!) {
   cases(crns: $crns) {

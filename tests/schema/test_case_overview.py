@@ -6,28 +6,10 @@ from typing import Any
 
 import pytest
 
+from bench.documents import OVERVIEW
 from tests.conftest import GraphQL
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-OVERVIEW = """
-query Overview($crn: ID!) {
-  case(crn: $crn) {
-    crn
-    name { forename middleNames surname }
-    dateOfBirth
-    tier { code }
-    manager { allocatedOn staff { code unallocated } team { code provider { code } }
-              provider { code isPrivate } }
-    events { number active sentence { type { code } date
-             requirements { category { code } length startDate active } } }
-    registrations { type { code } active reviewOverdue }
-    nextAppointment { id date start type { code } }
-    contacts(first: 10) { totalCount pageInfo { hasNextPage }
-                          edges { node { id date type { code } outcome { code } } } }
-  }
-}
-"""
 
 
 async def busy_case(sql: Any) -> Any:
