@@ -14,6 +14,7 @@ import re
 import traceback
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 
 from resolvers.errors import ErrorCode, PublicError
@@ -22,9 +23,20 @@ GENERIC_MESSAGE = "Unexpected error."
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
+def is_bad_variable(error: GraphQLError) -> bool:
+    """A variable's value that its type cannot accept (e.g. "now" for a DateTime).
+
+    graphql-core reports it before execution, wrapping the scalar's own exception; it is
+    the client's input, so it is shown (with BAD_USER_INPUT), not masked.
+    """
+    return error.path is None and isinstance(error.original_error, StrawberryInputCoercionError)
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Mask everything that is neither a public error nor a validation error (nor masked)."""
     original = error.original_error
+    if is_bad_variable(error):
+        return False
     if original is None:
         already = (error.extensions or {}).get("code") == ErrorCode.INTERNAL_SERVER_ERROR.value
         return not isinstance(error, PublicError) and error.path is not None and not already
@@ -69,7 +81,7 @@ class MaskInternalErrors(MaskErrors):
         self._suggestions = suggestions
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
+        processed = [coded_input_error(e) for e in super()._process_errors(errors)]
         return processed if self._suggestions else [without_suggestions(e) for e in processed]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
@@ -95,6 +107,11 @@ def anonymised(error: GraphQLError, correlation_id: str | None = None) -> GraphQ
     )
 
 
+def coded_input_error(error: GraphQLError) -> GraphQLError:
+    """A bad variable value carries BAD_USER_INPUT; anything else is left as it is."""
+    return with_code(error, ErrorCode.BAD_USER_INPUT) if is_bad_variable(error) else error
+
+
 def client_errors(errors: list[GraphQLError]) -> tuple[list[GraphQLError], int]:
     """What the client gets, and how many errors were left out.
 
@@ -102,7 +119,7 @@ def client_errors(errors: list[GraphQLError]) -> tuple[list[GraphQLError], int]:
     again. A document refused before execution gets its first error only: a hostile
     document must not buy thousands of error objects.
     """
-    shown = [anonymised(e) if should_mask(e) else e for e in errors]
+    shown = [anonymised(e) if should_mask(e) else coded_input_error(e) for e in errors]
     if len(shown) > 1 and all(e.path is None for e in shown):
         return shown[:1], len(shown) - 1
     return shown, 0
@@ -119,6 +136,8 @@ class _DropExecutionErrors(logging.Filter):
             return True
         original = error.original_error
         if isinstance(error, PublicError) or isinstance(original, PublicError):
+            return False
+        if is_bad_variable(error):
             return False
         if original is None and error.path is None:  # the client's document, not our bug
             return False

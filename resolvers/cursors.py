@@ -67,7 +67,7 @@ def caseload_cursor(position: CaseloadPosition) -> str:
 def caseload_position(cursor: str) -> CaseloadPosition:
     """Decode a caseload cursor."""
     surname, forename, crn = _decode(cursor, "caseload", 3)
-    if not all(isinstance(part, str) for part in (surname, forename, crn)):
+    if not all(isinstance(part, str) and "\x00" not in part for part in (surname, forename, crn)):
         raise bad_input("invalid cursor")
     return CaseloadPosition(surname=surname, forename=forename, crn=crn)
 

@@ -68,10 +68,19 @@ def request_hash(operation: str, canonical: Mapping[str, object]) -> str:
 
 def key_problems(key: str) -> list[WriteProblem]:
     """An idempotency key is 1 to 200 visible characters."""
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         message = f"the idempotency key must be 1 to {MAX_KEY_LENGTH} characters"
         return [WriteProblem("idempotency_key", ProblemCode.INVALID_INPUT, message)]
     return []
+
+
+def text_problems(fields: Mapping[str, object]) -> list[WriteProblem]:
+    """nDelius text cannot hold a NUL character: refuse it as input, not as an outage."""
+    return [
+        WriteProblem(name, ProblemCode.INVALID_INPUT, "text may not contain NUL characters")
+        for name, value in fields.items()
+        if isinstance(value, str) and "\x00" in value
+    ]
 
 
 def draft_problems(draft: ContactDraft) -> list[WriteProblem]:
@@ -145,7 +154,7 @@ async def create_contact(
     context: Context, crn: str, draft: ContactDraft, key: str, operation: str
 ) -> WriteResult:
     """Schedule an appointment or add a case note, exactly once per key."""
-    problems = key_problems(key) + draft_problems(draft)
+    problems = key_problems(key) + text_problems(asdict(draft)) + draft_problems(draft)
     if problems:
         return WriteResult(contact=None, problems=tuple(problems))
     case = await writable_case(context, crn, "crn")
@@ -166,7 +175,7 @@ async def record_outcome(
     context: Context, draft: OutcomeDraft, key: str, operation: str
 ) -> WriteResult:
     """Record an appointment's outcome against the version the caller read, exactly once."""
-    problems = key_problems(key)
+    problems = key_problems(key) + text_problems(asdict(draft))
     if draft.expected_version < 0:
         problems.append(
             WriteProblem("expected_version", ProblemCode.INVALID_INPUT, "versions start at 0")

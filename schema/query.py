@@ -108,6 +108,8 @@ class Query:
         )
         if spec.is_empty():
             raise bad_input("give at least one search criterion")
+        if any("\x00" in (text or "") for text in (spec.name, spec.pnc_number, spec.noms_number)):
+            raise bad_input("search text may not contain NUL characters")
         size = checked_page_size(first, info.context.limits)
         offset = offset_position(after) if after is not None else 0
         page = await info.context.delius.search(spec, size, offset, _scope(info))

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from adapters.errors import BackendTimeout, BackendUnavailable
+from adapters.errors import BackendRejected, BackendTimeout, BackendUnavailable
 
 SOURCE = "delius"
 
@@ -116,5 +116,9 @@ def translate_errors() -> Iterator[None]:
         yield
     except (asyncpg.QueryCanceledError, TimeoutError) as error:
         raise BackendTimeout(SOURCE, "nDelius statement timed out") from error
+    except asyncpg.DataError as error:
+        # The values sent were refused (a NUL in text, a number out of range): the
+        # request's fault, not an outage.
+        raise BackendRejected(SOURCE, f"nDelius refused a value: {type(error).__name__}") from error
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         raise BackendUnavailable(SOURCE, f"nDelius error: {type(error).__name__}") from error

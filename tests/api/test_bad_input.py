@@ -131,3 +131,20 @@ async def test_a_database_failure_is_coded_and_masked(
     assert "offender" not in response.text.lower()
     assert ready.status_code == 503
     assert ready.json() == {"status": "unavailable", "checks": {"delius": False}}
+
+
+async def test_a_variable_its_type_cannot_take_is_bad_user_input(gql: GraphQL) -> None:
+    body = await gql(
+        "query($born: Date) { searchCases(query: {dateOfBirth: $born}) { totalCount } }",
+        born="1990-02-30",
+    )
+    assert body.get("data") is None
+    assert codes(body) == ["BAD_USER_INPUT"]
+    assert "Unexpected error" not in body["errors"][0]["message"]
+
+
+async def test_a_nul_in_search_text_is_bad_user_input(gql: GraphQL) -> None:
+    body = await gql(
+        "query($n: String) { searchCases(query: {name: $n}) { totalCount } }", n="a\0b"
+    )
+    assert codes(body) == ["BAD_USER_INPUT"]
