@@ -57,6 +57,8 @@ LONDON_SUMMER = timezone(timedelta(hours=1))
 
 def crns(world: World) -> st.SearchStrategy[str]:
     """Real CRNs (as given or respelt), limited, foreign to the partner, and malformed."""
+    assert world.staff_crns, "the fuzzer's database must hold cases staff may write to"
+    assert world.partner_crns, "it must hold cases a partner holds, or no partner write is tried"
     real = st.sampled_from(world.staff_crns + world.partner_crns)
     respelt = st.builds(lambda c, f: f(c), real, st.sampled_from([str.lower, lambda c: f" {c} "]))
     return st.one_of(
