@@ -5,8 +5,9 @@ starts the OASys and CRC stand-ins on loopback, and asks Case Graph (in-process,
 request at a time, so the numbers are latencies, not queueing) for the overview of cases
 held by a CRC with a RoSH registration: nDelius fields only, then with the OASys and
 partner fields, under each latency setting. nDelius, OASys and the CRC are asked at the
-same time, so 50 ms on both backends should cost about 50 ms, not 100. Writes the
-"Fan-out" section of bench/RESULTS.md.
+same time, so 50 ms on both backends should cost about 50 ms, not 100. Then the same
+query under load: ``casegraph serve`` with both backends at 50 ms, driven by wrk. Writes
+the "Fan-out" section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import json
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +34,9 @@ from adapters.oasys.client import OasysClient
 from api.app import create_app
 from api.settings import Secret, Settings
 from api.tokens import SigningKey, save_key
+from bench.load import LoadResult, Request, run_wrk, write_corpus
 from bench.sections import replace_section
+from bench.servers import ServerSpec, serving
 from resolvers.context import Backends
 from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
@@ -105,7 +109,7 @@ async def measure(
     return latencies
 
 
-async def run(offenders: int, requests: int) -> str:
+async def run(offenders: int, requests: int, concurrency: int) -> str:
     """Seed, start everything, measure each setting; return the results section."""
     with TemporaryPostgres("fanout") as database:
         dsn = database.dsn
@@ -175,17 +179,65 @@ async def run(offenders: int, requests: int) -> str:
                         await _latency(_root(entry["url"]), crc_ms)
                     latencies = await measure(http, WITH_PARTNERS, crns, requests)
                     rows.append(("with OASys and partner", f"{oasys_ms}", f"{crc_ms}", latencies))
+            loaded = await asyncio.to_thread(
+                under_load, dsn, settings.jwks, token, oasys_url, registry, crns, concurrency
+            )
         finally:
             await oasys_client.aclose()
             await crc_client.aclose()
             await delius.aclose()
             standins.terminate()
             await asyncio.wait_for(standins.wait(), timeout=30)
-    return render(rows, offenders, requests, len(crns))
+    return render(rows, offenders, requests, len(crns), loaded, concurrency)
+
+
+def under_load(
+    dsn: str,
+    jwks: str,
+    token: str,
+    oasys_url: str,
+    registry: dict[str, dict[str, str]],
+    crns: Sequence[str],
+    concurrency: int,
+) -> LoadResult:
+    """``casegraph serve`` (one worker) with both backends at 50 ms, driven by wrk."""
+    spec = ServerSpec(
+        name="casegraph-1w-partners",
+        command=(
+            str(Path(sys.executable).parent / "casegraph"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--workers",
+            "1",
+        ),
+        env={
+            "CASEGRAPH_DELIUS_DSN": dsn,
+            "CASEGRAPH_JWKS": jwks,
+            "CASEGRAPH_SEARCH_REFRESH_SECONDS": "0",
+            "CASEGRAPH_OASYS_URL": oasys_url,
+            "CASEGRAPH_OASYS_CACHE_SECONDS": "0",
+            "CASEGRAPH_CRC_REGISTRY": json.dumps(registry),
+        },
+        ready_path="/ready",
+    )
+    corpus = [Request("/graphql", {"query": WITH_PARTNERS, "variables": {"crn": c}}) for c in crns]
+    with tempfile.TemporaryDirectory(prefix="casegraph-fanout-") as folder:
+        work = Path(folder)
+        path = write_corpus(corpus, work / "partners.txt")
+        with serving(spec, work) as server:
+            load = {"concurrency": concurrency, "authorization": f"Bearer {token}"}
+            run_wrk(server.url, path, seconds=3, **load)
+            return run_wrk(server.url, path, seconds=10, **load)
 
 
 def render(
-    rows: Sequence[tuple[str, str, str, list[float]]], offenders: int, requests: int, cases: int
+    rows: Sequence[tuple[str, str, str, list[float]]],
+    offenders: int,
+    requests: int,
+    cases: int,
+    loaded: LoadResult,
+    concurrency: int,
 ) -> str:
     """The markdown section."""
     lines = [
@@ -214,6 +266,11 @@ def render(
         f"over the same query with no added latency: the backends are asked concurrently, not "
         f"one after another (that would add about 100 ms, or 150 counting the CRC's second call).",
         "",
+        f"Under load: `casegraph serve` (one worker) with both backends at 50 ms, wrk with "
+        f"{concurrency} connections for 10 s after 3 s of warm-up: {loaded.rps:.1f} req/s, "
+        f"p50 {loaded.p50_ms:.1f} ms, p95 {loaded.p95_ms:.1f} ms, p99 {loaded.p99_ms:.1f} ms, "
+        f"{loaded.errors} errors.",
+        "",
     ]
     return "\n".join(lines)
 
@@ -223,8 +280,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--offenders", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=20, help="wrk connections under load")
     args = parser.parse_args()
-    section = asyncio.run(run(args.offenders, args.requests))
+    section = asyncio.run(run(args.offenders, args.requests, args.concurrency))
     existing = RESULTS.read_text() if RESULTS.exists() else ""
     RESULTS.write_text(replace_section(existing, section, HEADING))
     print(section)
