@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Generic, TypeVar, cast
 
@@ -14,6 +15,24 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 BatchFetch = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
+
+
+def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
+    """A fetch for backends with no batch call: one call per key, all at once.
+
+    A failing call fails only its own key (its exception is that key's value); the
+    backend's guard bounds how many calls are in flight.
+    """
+
+    async def fetch(keys: Sequence[K]) -> Mapping[K, V]:
+        results = await asyncio.gather(*(call(key) for key in keys), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result  # cancellation and friends are not per-key failures
+        found = {key: result for key, result in zip(keys, results, strict=True)}
+        return cast("Mapping[K, V]", {k: v for k, v in found.items() if v is not None})
+
+    return fetch
 
 
 class KeyLoader(Generic[K, V]):
@@ -56,6 +75,14 @@ class KeyLoader(Generic[K, V]):
         except BackendError as error:
             raise from_backend(error) from error
         return results
+
+    def prefetch(self, key: K) -> None:
+        """Start loading a key now without waiting for it; a later ``load`` shares the call.
+
+        Should nothing ever ask for it, a failure is not reported as unretrieved.
+        """
+        future = self._loader.load(key)
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     def prime(self, key: K, value: V) -> None:
         """Remember a record fetched another way, so loading it costs nothing."""

@@ -8,7 +8,7 @@ path, and ``Case.partner`` is nullable so the rest of the case still arrives.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types.nodes import SelectedField
@@ -299,11 +299,11 @@ def _prefetch(info: Info, loaders: load.CrcLoaders, provider_code: str, crn: str
                     _day(arguments.get("to")),
                     first,
                 )
-                _quietly(loaders.appointments.load(key))
+                loaders.appointments.prefetch(key)
         elif selection.name == "interventions":
-            _quietly(loaders.interventions.load((provider_code, crn)))
+            loaders.interventions.prefetch((provider_code, crn))
         elif selection.name == "unpaidWork":
-            _quietly(loaders.unpaid_work.load((provider_code, crn)))
+            loaders.unpaid_work.prefetch((provider_code, crn))
 
 
 def _count(value: object) -> int | None:
@@ -322,8 +322,3 @@ def _day(value: object) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def _quietly(future: Any) -> None:
-    """An unused prefetch that failed must not be reported as an unretrieved error."""
-    future.add_done_callback(lambda done: done.cancelled() or done.exception())
