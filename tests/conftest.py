@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,9 +160,18 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process, as a case reader with no username."""
     app = create_app(settings, backends=Backends(delius=delius))
+    async with in_process(app, tokens.header()) as http:
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def in_process(
+    app: Any, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to ``app`` in-process, sending ``headers`` on every request."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
-        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
+        transport=transport, base_url="http://casegraph.test", headers=headers
     ) as http:
         yield http
 

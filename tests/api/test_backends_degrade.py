@@ -22,7 +22,7 @@ from sandbox.crc import facts_from_delius as crc_facts
 from sandbox.oasys.dataset import build_dataset
 from sandbox.oasys.delius import facts_from_delius as oasys_facts
 from sandbox.oasys.server import OasysServer
-from tests.conftest import Tokens
+from tests.conftest import Tokens, in_process
 
 OVERVIEW = """query($crn: ID!) { case(crn: $crn) {
   crn name { surname } events { number }
@@ -96,9 +96,7 @@ async def app_client(
         deadline=2 * budget,
     )
     app = create_app(settings, backends=Backends(delius=delius, oasys=oasys_client, crc=crc_client))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
-    ) as client:
+    async with in_process(app, tokens.header()) as client:
         yield client
     await oasys_client.aclose()
     await crc_client.aclose()

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import GraphQL, Tokens
+from tests.conftest import GraphQL, Tokens, in_process
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -118,9 +118,7 @@ async def test_a_database_failure_is_coded_and_masked(
     delius = await DeliusAdapter.connect(str(settings.delius_dsn.value))
     await delius.aclose()  # every later statement fails: the pool is closed
     app = create_app(settings, backends=Backends(delius=delius))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         response = await http.post("/graphql", json={"query": '{ case(crn: "X000001") { crn } }'})
         ready = await http.get("/ready")
     assert response.status_code == 200

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import in_process
+
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
@@ -54,7 +56,5 @@ async def test_production_mode_serves_no_ide_assets(
     from resolvers.context import Backends
 
     app = create_app(replace(settings, graphiql=False), backends=Backends(delius=delius))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         assert (await http.get("/graphiql-assets/graphiql.min.js")).status_code == 404

@@ -11,7 +11,6 @@ from tests.federation.references import (
     ENTITIES,
     Keys,
     case,
-    known_keys,
     provider,
     slot_errors,
     staff,
@@ -19,11 +18,6 @@ from tests.federation.references import (
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest.fixture(scope="module")
-async def keys(sql: Any) -> Keys:
-    return await known_keys(sql)
 
 
 async def test_every_entity_type_resolves(gql: GraphQL, keys: Keys) -> None:

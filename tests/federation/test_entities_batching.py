@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
-import httpx
 import pytest
 
 from adapters.delius import DeliusAdapter
 from api.app import create_app
 from api.settings import Settings
 from resolvers.context import Backends
-from tests.conftest import GraphQL, StatementLog, Tokens
+from tests.conftest import GraphQL, StatementLog, Tokens, in_process
 from tests.federation.references import (
     ENTITIES,
     Keys,
     case,
-    known_keys,
     provider,
     slot_errors,
     staff,
@@ -29,18 +26,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 @pytest.fixture(scope="module")
-async def keys(sql: Any) -> Keys:
-    return await known_keys(sql)
-
-
-@pytest.fixture(scope="module")
 async def gql(settings: Settings, delius: DeliusAdapter, tokens: Tokens) -> AsyncIterator[GraphQL]:
     """The app with room for 100 cases plus organisation references in one request."""
     app = create_app(replace(settings, max_representations=200), backends=Backends(delius))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         yield GraphQL(http)
 
 

@@ -15,7 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from resolvers.context import Backends
 from resolvers.viewer import Role
-from tests.conftest import Tokens
+from tests.conftest import Tokens, in_process
 
 ASK = {"casegraphExecution": True}
 
@@ -75,16 +75,8 @@ async def both(settings: Settings, delius: DeliusAdapter, tokens: Tokens) -> Asy
     )
     headers = tokens.header()
     async with (
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=planned_app),
-            base_url="http://casegraph.test",
-            headers=headers,
-        ) as planned,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=classic_app),
-            base_url="http://casegraph.test",
-            headers=headers,
-        ) as classic,
+        in_process(planned_app, headers) as planned,
+        in_process(classic_app, headers) as classic,
     ):
         yield Both(planned, classic)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GraphQL, StatementLog, Tokens
+from tests.conftest import GraphQL, StatementLog, Tokens, in_process
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -57,8 +57,6 @@ async def test_without_batching_every_key_costs_a_statement(
     """The diagnostic baseline (CASEGRAPH_LOADER_BATCHING=false) really is one query per key."""
     from dataclasses import replace
 
-    import httpx
-
     from api.app import create_app
     from resolvers.context import Backends
 
@@ -71,9 +69,7 @@ async def test_without_batching_every_key_costs_a_statement(
         )
     ]
     query = "query($crns: [ID!]!) { cases(crns: $crns) { crn registrations { active } } }"
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
-    ) as h:
+    async with in_process(app, tokens.header()) as h:
         await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})
         statement_log.clear()
         response = await h.post("/graphql", json={"query": query, "variables": {"crns": crns}})

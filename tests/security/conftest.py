@@ -16,7 +16,7 @@ from api.app import create_app
 from api.settings import Settings
 from api.trusted_documents import sha256
 from resolvers.context import Backends
-from tests.conftest import StatementLog, Tokens
+from tests.conftest import StatementLog, Tokens, in_process
 
 REGISTERED = "query Registered { __typename }"
 """The one document in the tests' trusted-documents manifest."""
@@ -49,10 +49,7 @@ async def hardened(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A staff client (case reader) of the production-mode app, in-process."""
     app = create_app(production, backends=Backends(delius=delius))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         yield http
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from api.app import create_app
@@ -13,7 +12,7 @@ from resolvers.viewer import Role
 from schema import build_schema
 from schema.mutations import CanWriteContacts
 from schema.permissions import CanReadCases
-from tests.conftest import GraphQL, Tokens
+from tests.conftest import GraphQL, Tokens, in_process
 
 CASE = "query($crn: ID!) { case(crn: $crn) { crn name { surname } access { message } } }"
 
@@ -237,10 +236,9 @@ async def test_the_access_check_failing_fails_closed(
         app = create_app(replace(settings), backends=Backends(delius=delius))
         async with locker.transaction():
             await locker.execute("LOCK TABLE restriction IN ACCESS EXCLUSIVE MODE")
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app),
-                base_url="http://t",
-                headers=tokens.header(),
+            async with in_process(
+                app,
+                tokens.header(),
             ) as http:
                 response = await http.post(
                     "/graphql", json={"query": CASE, "variables": {"crn": crn}}

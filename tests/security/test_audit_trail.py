@@ -14,7 +14,7 @@ from adapters.delius import DeliusAdapter, PoolOptions
 from api.app import create_app
 from resolvers.context import Backends
 from resolvers.viewer import Role
-from tests.conftest import Tokens
+from tests.conftest import Tokens, in_process
 
 
 async def crns(sql: Any, condition: str, limit: int) -> list[str]:
@@ -103,9 +103,7 @@ async def test_no_case_data_leaves_when_the_audit_store_is_down(
     try:
         app = create_app(replace(settings), backends=Backends(delius=delius))
         async with (
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://t", headers=tokens.header()
-            ) as http,
+            in_process(app, tokens.header()) as http,
             locker.transaction(),
         ):
             await locker.execute("LOCK TABLE casegraph.audit_event IN ACCESS EXCLUSIVE MODE")

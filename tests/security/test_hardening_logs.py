@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import httpx
 import pytest
 
 from adapters.delius import DeliusAdapter
@@ -19,7 +18,7 @@ from api.app import create_app
 from api.logs import JsonFormatter, ScrubFilter, configure_logging, correlated, scrub
 from api.settings import Settings
 from resolvers.context import Backends
-from tests.conftest import Tokens
+from tests.conftest import Tokens, in_process
 
 LEAKY_CRN = "X123456"
 LEAKY_TEXT = (
@@ -63,10 +62,7 @@ async def test_a_leaky_backend_error_reaches_neither_client_nor_logs(
     settings: Settings, delius: DeliusAdapter, tokens: Tokens, captured: io.StringIO
 ) -> None:
     app = create_app(settings, backends=Backends(delius=LeakyDelius(delius)))  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         response = await http.post(
             "/graphql",
             json={"query": f'{{ case(crn: "{LEAKY_CRN}") {{ crn }} }}'},

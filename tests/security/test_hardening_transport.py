@@ -13,7 +13,7 @@ from adapters.delius import DeliusAdapter
 from api.app import create_app
 from api.settings import Settings
 from resolvers.context import Backends
-from tests.conftest import StatementLog, Tokens
+from tests.conftest import StatementLog, Tokens, in_process
 from tests.security.conftest import codes, post, still_serving
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -92,10 +92,7 @@ async def test_suggestions_when_the_setting_allows_them(
     app = create_app(
         dataclasses.replace(production, field_suggestions=True), backends=Backends(delius=delius)
     )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://casegraph.test", headers=tokens.header()
-    ) as http:
+    async with in_process(app, tokens.header()) as http:
         body = (await post(http, '{ case(crn: "X000001") { crnn } }')).json()
     assert "Did you mean 'crn'?" in body["errors"][0]["message"]
 

@@ -15,7 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from resolvers.context import Backends
 from resolvers.viewer import Role
-from tests.conftest import GraphQL, Tokens
+from tests.conftest import GraphQL, Tokens, in_process
 
 WRITER_ROLES = (Role.READ_CASES, Role.WRITE_CONTACTS, Role.READ_SENSITIVE)
 
@@ -57,9 +57,7 @@ async def writes_http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An in-process HTTP client of the app over the writing adapter (no default token)."""
     app = create_app(settings, backends=Backends(delius=delius))
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://casegraph.test"
-    ) as http:
+    async with in_process(app) as http:
         yield http
 
 

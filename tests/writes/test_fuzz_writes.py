@@ -41,7 +41,7 @@ from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
-from tests.conftest import Tokens
+from tests.conftest import Tokens, in_process
 from tests.security.fuzz_oracle import judge
 from tests.writes.conftest import NOTE, OUTCOME, SCHEDULE
 from tests.writes.fuzz_writes_values import (
@@ -207,9 +207,7 @@ async def playground(
         dataclasses.replace(settings, delius_dsn=Secret(dsn)), backends=Backends(delius=adapter)
     )
     try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://casegraph.test"
-        ) as http:
+        async with in_process(app) as http:
             yield Playground(dsn, http, world, tuple(writers), held, first_new)
     finally:
         await adapter.aclose()
