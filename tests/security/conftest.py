@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from api.settings import Settings
 from api.trusted_documents import sha256
 from resolvers.context import Backends
 from tests.conftest import StatementLog, Tokens, in_process
+from tests.federation.processes import serve_casegraph
 
 REGISTERED = "query Registered { __typename }"
 """The one document in the tests' trusted-documents manifest."""
@@ -51,6 +52,14 @@ async def hardened(
     app = create_app(production, backends=Backends(delius=delius))
     async with in_process(app, tokens.header()) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def live_url(settings: Settings) -> Iterator[str]:
+    """Case Graph under uvicorn on a free port (development mode, no OASys or CRCs), for the
+    fuzzers, which talk to a real server."""
+    with serve_casegraph(dataclasses.replace(settings, oasys_url="", crc_registry=())) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ coded, masked errors only.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import graphql
@@ -23,11 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from api.settings import Settings
 from resolvers.viewer import Role
 from schema import build_schema
 from tests.conftest import Tokens
-from tests.federation.processes import serve_casegraph
 from tests.security.fuzz_oracle import Scope, crns_named, judge, scope_of
 from tests.security.fuzz_values import (
     date_times,
@@ -56,13 +52,6 @@ async def scope(sql: Any) -> Scope:
 
 
 @pytest.fixture(scope="module")
-def partner_url(settings: Settings) -> Iterator[str]:
-    """Case Graph under uvicorn, no OASys or CRCs configured."""
-    with serve_casegraph(dataclasses.replace(settings, oasys_url="", crc_registry=())) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def partner(tokens: Tokens) -> dict[str, str]:
     """C01's client-credentials token."""
     return tokens.header(
@@ -88,7 +77,7 @@ def documents(scope: Scope) -> st.SearchStrategy[str]:
 
 
 def test_a_partner_never_sees_a_crn_outside_its_scope(
-    scope: Scope, partner_url: str, partner: dict[str, str]
+    scope: Scope, live_url: str, partner: dict[str, str]
 ) -> None:
     tally: Counter[str] = Counter()
     with httpx.Client(headers=partner, timeout=REQUEST_TIMEOUT) as http:
@@ -102,7 +91,7 @@ def test_a_partner_never_sees_a_crn_outside_its_scope(
         )
         @given(document=documents(scope))
         def fuzz(document: str) -> None:
-            response = http.post(partner_url, json={"query": document})
+            response = http.post(live_url, json={"query": document})
             verdict = judge(response.status_code, response.text)
             assert not verdict.problems, f"{document}\n-> {verdict.problems}"
             leaked = crns_named(response.text) & scope.outside

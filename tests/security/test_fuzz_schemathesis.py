@@ -12,8 +12,7 @@ error, and hold no stack trace, SQL, path or Python exception name.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,11 +22,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.checks import response_schema_conformance
 from schemathesis.specs.graphql.scalars import CUSTOM_SCALARS
 
-from api.settings import Settings
 from resolvers.viewer import Role
 from schema import build_schema
 from tests.conftest import Tokens
-from tests.federation.processes import serve_casegraph
 from tests.security.fuzz_oracle import judge, scope_of
 from tests.security.fuzz_values import (
     date_times,
@@ -83,13 +80,6 @@ async def scalars(sql: Any) -> AsyncIterator[None]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_url(settings: Settings) -> Iterator[str]:
-    """Case Graph under uvicorn, development mode, no OASys or CRCs configured."""
-    with serve_casegraph(dataclasses.replace(settings, oasys_url="", crc_registry=())) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def reader(tokens: Tokens) -> dict[str, str]:
     """A case reader with sensitive-notes clearance and no write role."""
     return tokens.header(
@@ -98,9 +88,9 @@ def reader(tokens: Tokens) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def live_schema(fuzz_url: str, reader: dict[str, str]) -> Any:
+def live_schema(live_url: str, reader: dict[str, str]) -> Any:
     """The schema as the live server's introspection gives it."""
-    return schemathesis.graphql.from_url(fuzz_url, headers=reader, timeout=REQUEST_TIMEOUT)
+    return schemathesis.graphql.from_url(live_url, headers=reader, timeout=REQUEST_TIMEOUT)
 
 
 def coded_and_masked(ctx: Any, response: Any, case: Any) -> None:
@@ -116,7 +106,7 @@ def test_the_live_schema_is_the_exported_one(live_schema: Any) -> None:
 
 @pytest.mark.parametrize("label", root_fields())
 def test_fuzzed_operations_fail_only_in_coded_masked_ways(
-    label: str, live_schema: Any, fuzz_url: str, reader: dict[str, str], scalars: None
+    label: str, live_schema: Any, live_url: str, reader: dict[str, str], scalars: None
 ) -> None:
     kind, field = label.split(".")
     operation = live_schema[kind][field]
@@ -133,7 +123,7 @@ def test_fuzzed_operations_fail_only_in_coded_masked_ways(
         @given(case=operation.as_strategy())
         def fuzz(case: Any) -> None:
             response = case.call(
-                base_url=fuzz_url, session=session, headers=reader, timeout=REQUEST_TIMEOUT
+                base_url=live_url, session=session, headers=reader, timeout=REQUEST_TIMEOUT
             )
             statuses.append(response.status_code)
             case.validate_response(
