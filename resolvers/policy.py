@@ -22,6 +22,7 @@ from resolvers.audit import Outcome
 from resolvers.cases import CRN_PATTERN, checked_crn
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, PublicError
+from resolvers.managers import current_manager
 from resolvers.viewer import Caller, Role
 
 __all__ = ["CRN_PATTERN", "CaseView", "checked_crn", "view_of", "view_of_crn"]
@@ -92,8 +93,7 @@ async def view_of(context: Context, record: CaseRecord) -> CaseView:
 
 async def holder_of(context: Context, record: CaseRecord) -> str | None:
     """The code of the provider whose practitioner currently manages the case."""
-    managers = await context.delius.managers.load(record.offender_id) or ()
-    current = next((m for m in managers if m.active), None)
+    current = await current_manager(context, record.offender_id)
     return current.provider.code if current is not None else None
 
 

@@ -13,6 +13,7 @@ from resolvers import risk
 from resolvers.cases import checked_page_size
 from resolvers.context import Info
 from resolvers.cursors import contact_position
+from resolvers.managers import current_manager
 from resolvers.policy import CaseView, limited_access, view_of_crn
 from schema.common import CodedValue, coded
 from schema.contacts import Contact, ContactConnection, ContactFilter
@@ -81,8 +82,7 @@ class Case:
 
     @strawberry.field(description="Current community offender manager; null when unallocated.")
     async def manager(self, info: Info) -> OffenderManager | None:
-        managers = await info.context.delius.managers.load(self.record.offender_id) or ()
-        current = next((m for m in managers if m.active), None)
+        current = await current_manager(info.context, self.record.offender_id)
         return None if current is None else OffenderManager.from_record(current, info)
 
     @strawberry.field(description="Every manager allocation, current first, then newest first.")
@@ -172,8 +172,7 @@ class Case:
         "holds it or its system is unavailable."
     )
     async def partner(self, info: Info) -> PartnerCase | None:
-        managers = await info.context.delius.managers.load(self.record.offender_id) or ()
-        current = next((m for m in managers if m.active), None)
+        current = await current_manager(info.context, self.record.offender_id)
         if current is None or not current.provider.is_private:
             return None
         return await resolve_partner_case(info, current.provider.code, self.record.crn)

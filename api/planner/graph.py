@@ -18,6 +18,7 @@ from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position
 from resolvers.errors import PublicError, bad_input
+from resolvers.managers import current_of
 from resolvers.policy import CaseView, limited_access, view_of_crn
 from resolvers.viewer import Role
 from schema.contacts import ContactFilter
@@ -57,7 +58,7 @@ def _whole_record(view: CaseView, args: Args, context: Context) -> CaseRecord:
 def _current(
     managers: Any, key: Any, view: Any, args: Args, context: Context
 ) -> ManagerRecord | None:
-    current = next((m for m in managers or () if m.active), None)
+    current = current_of(managers)
     if current is not None:
         context.delius.provider_by_id.prime(current.provider.id, current.provider)
     return current
