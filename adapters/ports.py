@@ -43,7 +43,6 @@ from adapters.records import (
 class DeliusPort(Protocol):
     """Batch-shaped reads of nDelius. Missing keys mean "not found"."""
 
-    async def cases_by_crn(self, crns: Sequence[str]) -> Mapping[str, CaseRecord]: ...
     async def addresses_by_offender(
         self, offender_ids: Sequence[int]
     ) -> Mapping[int, tuple[AddressRecord, ...]]: ...

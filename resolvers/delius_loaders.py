@@ -70,22 +70,16 @@ class DeliusLoaders:
             raise from_backend(error) from error
 
     @cached_property
-    def case_by_crn(self) -> KeyLoader[str, CaseRecord]:
-        """Live cases by CRN."""
-        return self._loader(self._port.cases_by_crn)
-
-    @cached_property
     def case_with_access(self) -> KeyLoader[str, tuple[CaseRecord, AccessRecord]]:
         """Live cases by CRN with this request's user's limited-access standing, in one go.
 
-        Each answer also primes ``case_by_crn`` and ``access``.
+        Each answer also primes ``access``, which the policy reads next.
         """
         username = self._username
 
         async def fetch(crns: Sequence[str]) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
             found = await self._port.cases_with_access(crns, username)
-            for crn, (case, access) in found.items():
-                self.case_by_crn.prime(crn, case)
+            for case, access in found.values():
                 self.access.prime(case.offender_id, access)
             return found
 

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 
 from adapters.records import AccessRecord, CaseRecord
 from resolvers.audit import Outcome
-from resolvers.cases import CRN_PATTERN, checked_crn
+from resolvers.cases import checked_crn
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, PublicError
 from resolvers.managers import current_manager
 from resolvers.viewer import Caller, Role
-
-__all__ = ["CRN_PATTERN", "CaseView", "checked_crn", "view_of", "view_of_crn"]
 
 EXCLUDED_DEFAULT = "You are excluded from viewing this case."
 RESTRICTED_DEFAULT = "This case is restricted; you are not on its access list."

@@ -113,8 +113,6 @@ class Query:
         size = checked_page_size(first, info.context.limits)
         offset = offset_position(after) if after is not None else 0
         page = await info.context.delius.search(spec, size, offset, _scope(info))
-        for record in page.cases:
-            info.context.delius.case_by_crn.prime(record.crn, record)
         return CaseConnection.of(page, lambda i, _: offset_cursor(offset + i + 1))
 
     @strawberry.field(
@@ -133,8 +131,6 @@ class Query:
         page = await info.context.delius.caseload(
             str(staff_code).strip().upper(), size, position, _scope(info)
         )
-        for record in page.cases:
-            info.context.delius.case_by_crn.prime(record.crn, record)
         return CaseConnection.of(
             page,
             lambda _, r: caseload_cursor(

@@ -23,12 +23,6 @@ CASE_JOINS = """
     LEFT JOIN r_standard_reference_list t ON t.standard_reference_list_id = o.current_tier
 """
 
-_CASES_BY_CRN = f"""
-SELECT {CASE_COLUMNS}
-FROM offender o {CASE_JOINS}
-WHERE o.crn = ANY($1::bpchar[]) AND o.soft_deleted = 0
-"""
-
 _ADDRESSES = """
 SELECT a.offender_address_id, a.offender_id, a.building_name, a.address_number, a.street_name,
        a.district, a.town_city, a.county, a.postcode, a.no_fixed_abode, a.start_date, a.end_date,
@@ -125,11 +119,6 @@ class PeopleQueries:
     """Reads of the person: cases by CRN, addresses, limited access."""
 
     _db: Database
-
-    async def cases_by_crn(self, crns: Sequence[str]) -> Mapping[str, CaseRecord]:
-        """The live case for each CRN found; duplicates resolve to the live row."""
-        rows = await self._db.fetch(_CASES_BY_CRN, list(crns))
-        return {record.crn: record for record in map(case_record, rows)}
 
     async def addresses_by_offender(
         self, offender_ids: Sequence[int]

@@ -32,8 +32,8 @@ async def test_duplicate_crn_resolves_to_the_live_row(delius: DeliusAdapter, sql
            HAVING bool_or(soft_deleted = 1) AND bool_or(soft_deleted = 0)"""
     )
     assert rows, "the seed must hold soft-deleted duplicates of live CRNs"
-    found = await delius.cases_by_crn([row["crn"] for row in rows])
-    assert {crn: case.offender_id for crn, case in found.items()} == {
+    found = await delius.cases_with_access([row["crn"] for row in rows], None)
+    assert {crn: case.offender_id for crn, (case, _) in found.items()} == {
         row["crn"]: row["live"] for row in rows
     }
 
@@ -46,7 +46,7 @@ async def test_a_crn_with_only_deleted_rows_is_not_found(delius: DeliusAdapter, 
         )
     ]
     assert crns, "the seed must hold soft-deleted offenders"
-    assert await delius.cases_by_crn(crns) == {}
+    assert await delius.cases_with_access(crns, None) == {}
 
 
 async def test_soft_deleted_rows_never_appear(delius: DeliusAdapter, sql: Any) -> None:
