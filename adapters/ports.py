@@ -6,8 +6,9 @@ The real adapters implement these; tests may pass anything that honours them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from adapters.projection import CaseProjection
 from adapters.queries import (
     Author,
     CaseloadPosition,
@@ -90,6 +91,9 @@ class DeliusPort(Protocol):
         self, offender_ids: Sequence[int]
     ) -> Mapping[int, ContactRecord]: ...
     async def contacts_by_id(self, contact_ids: Sequence[int]) -> Mapping[int, ContactRecord]: ...
+    async def case_projections(
+        self, offender_ids: Sequence[int], projection: CaseProjection
+    ) -> Mapping[int, dict[str, Any]]: ...
     async def caseload(
         self,
         staff_code: str,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from typing import Any
 
 from adapters.errors import BackendError
 from adapters.ports import DeliusPort
+from adapters.projection import CaseProjection
 from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
 from adapters.records import (
     AccessRecord,
@@ -43,6 +45,7 @@ class DeliusLoaders:
         self._port = port
         self._username = username
         self._batching = batching
+        self._projected: dict[CaseProjection, KeyLoader[int, dict[str, Any]]] = {}
 
     def _loader(self, fetch: BatchFetch[K, V]) -> KeyLoader[K, V]:
         return KeyLoader(fetch, batching=self._batching)
@@ -134,6 +137,17 @@ class DeliusLoaders:
     def addresses(self) -> KeyLoader[int, tuple[AddressRecord, ...]]:
         """Addresses by offender id."""
         return self._loader(self._port.addresses_by_offender)
+
+    def projected(self, projection: CaseProjection) -> KeyLoader[int, dict[str, Any]]:
+        """Cases' projected fields by offender id, all read in one statement per batch."""
+        loader = self._projected.get(projection)
+        if loader is None:
+
+            async def fetch(offender_ids: Sequence[int]) -> Mapping[int, dict[str, Any]]:
+                return await self._port.case_projections(offender_ids, projection)
+
+            loader = self._projected[projection] = self._loader(fetch)
+        return loader
 
     @cached_property
     def next_appointment(self) -> KeyLoader[int, ContactRecord]:

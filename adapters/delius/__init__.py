@@ -14,6 +14,7 @@ from adapters.delius.database import Database, PoolOptions, StatementListener
 from adapters.delius.events import EventQueries
 from adapters.delius.organisation import OrganisationQueries
 from adapters.delius.people import PeopleQueries
+from adapters.delius.projected import ProjectionQueries
 from adapters.delius.registrations import RegistrationQueries
 from adapters.delius.writes import WriteQueries
 from adapters.errors import BackendError
@@ -30,6 +31,7 @@ class DeliusAdapter(
     ContactQueries,
     CaseListQueries,
     AuditQueries,
+    ProjectionQueries,
 ):
     """Every read and write Case Graph makes of nDelius, over one connection pool."""
 

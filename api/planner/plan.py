@@ -39,6 +39,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Visitor
 
 from api.planner.graph import FIELDS
+from api.planner.projection import ProjectedFields, project
 from api.planner.specs import Args, Spec, Sync
 
 LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
@@ -69,10 +70,12 @@ class FieldPlan:
 
 @dataclass(eq=False, slots=True)
 class Selection:
-    """The fields of one object type, in response order. ``pure``: no I/O, no errors."""
+    """The fields of one object type, in response order. ``pure``: no I/O, no errors.
+    ``projected``: the fields of a case that one projected read answers."""
 
     fields: list[FieldPlan] = field(default_factory=list)
     pure: bool = True
+    projected: ProjectedFields | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -170,6 +173,8 @@ class _Compiler:
             pure = isinstance(plan.spec, Sync) and plan.spec.safe and plan.args is not None
             if not pure or (plan.selection is not None and not plan.selection.pure):
                 selection.pure = False
+        if parent.name == "Case":
+            selection.projected = project(selection)
         return selection
 
     def field(

@@ -17,9 +17,12 @@ from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
 
 from api.planner.plan import LEAF, LEAF_LIST, OBJECT, FieldPlan, Plan, Selection
+from api.planner.projection import ProjectedFields
 from api.planner.specs import Args, Call, Load, Sync
+from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.errors import PublicError
+from resolvers.policy import CaseView
 from schema.permissions import CanReadCases
 
 
@@ -62,6 +65,9 @@ class Slot:
 Pending = list[tuple[Slot, Any, Any]]
 """(object, source, key) triples waiting on one field's loader."""
 
+Projecting = list[tuple[Slot, CaseView]]
+"""The cases waiting on one projected read."""
+
 
 class Run:
     """One execution of a plan for one request."""
@@ -73,6 +79,7 @@ class Run:
             for f in plan.dynamic
         }
         self.loads: dict[FieldPlan, Pending] = {}
+        self.projecting: dict[ProjectedFields, Projecting] = {}
         self.calls: list[tuple[FieldPlan, Slot, Awaitable[Any]]] = []
         self.errors: list[tuple[list[int], int, GraphQLError]] = []
         self.nulled: set[tuple[str | int, ...] | None] = set()
@@ -83,16 +90,19 @@ class Run:
         """The response: data and errors, as graphql-core would give them."""
         assert self.data is not None
         self.fill(self.plan.root, None, Slot(None, None, None, self.data))
-        while self.loads or self.calls:
-            loads, calls = self.loads, self.calls
-            self.loads, self.calls = {}, []
-            await self.wave(loads, calls)
+        while self.loads or self.calls or self.projecting:
+            loads, calls, projecting = self.loads, self.calls, self.projecting
+            self.loads, self.calls, self.projecting = {}, [], {}
+            await self.wave(loads, calls, projecting)
         self.errors.sort(key=lambda entry: (entry[0], entry[1]))
         errors = [entry[2] for entry in self.errors]
         return ExecutionResult(self.data, errors or None)
 
     async def wave(
-        self, loads: dict[FieldPlan, Pending], calls: list[tuple[FieldPlan, Slot, Any]]
+        self,
+        loads: dict[FieldPlan, Pending],
+        calls: list[tuple[FieldPlan, Slot, Any]],
+        projecting: dict[ProjectedFields, Projecting],
     ) -> None:
         delius = self.context.delius
         awaited: list[Awaitable[Any]] = []
@@ -100,15 +110,37 @@ class Run:
             assert isinstance(plan.spec, Load)
             loader = plan.spec.loader(delius)
             awaited.append(loader.load_many([key for _, _, key in pending]))
+        for projected, cases in projecting.items():
+            loader = delius.projected(projected.projection)
+            awaited.append(loader.load_many([view.record.offender_id for _, view in cases]))
         awaited.extend(call for _, _, call in calls)
         results = await asyncio.gather(*awaited, return_exceptions=True)
         for (plan, pending), values in zip(loads.items(), results, strict=False):
             self.complete_loads(plan, pending, values)
-        for (plan, slot, _), value in zip(calls, results[len(loads) :], strict=True):
+        done = len(loads)
+        for (projected, cases), trees in zip(projecting.items(), results[done:], strict=False):
+            self.complete_projected(projected, cases, trees)
+        done += len(projecting)
+        for (plan, slot, _), value in zip(calls, results[done:], strict=True):
             if isinstance(value, BaseException):
                 self.fail(slot, plan, value)
             else:
                 self.complete(slot, plan, value)
+
+    def complete_projected(self, projected: ProjectedFields, cases: Projecting, trees: Any) -> None:
+        """Write each case's projected fields. When the read failed, or a case came back
+        incomplete, those fields take their own loaders instead: each then succeeds or
+        fails on its own, exactly as it does through graphql-core."""
+        if isinstance(trees, BaseException):
+            trees = [None] * len(cases)
+        for (slot, view), tree in zip(cases, trees, strict=True):
+            if tree is None or not projected.complete(tree):
+                for plan in projected.fields:
+                    self.fill_field(plan, view, slot)
+                continue
+            out = slot.out
+            for plan in projected.fields:
+                out[plan.key] = tree[plan.key]
 
     def complete_loads(self, plan: FieldPlan, pending: Pending, values: Any) -> None:
         spec = plan.spec
@@ -130,32 +162,54 @@ class Run:
     def fill(self, selection: Selection, source: Any, slot: Slot) -> None:
         """Write every field of one object; queue what needs I/O."""
         out = slot.out
-        context = self.context
+        projected = selection.projected
+        skipped: frozenset[str] = frozenset()
+        if projected is not None and self.may_project(projected, source):
+            self.projecting.setdefault(projected, []).append((slot, source))
+            skipped = projected.keys
         for plan in selection.fields:
-            spec = plan.spec
-            args = self.args[plan] if plan.args is None else plan.args
             out[plan.key] = None
-            if isinstance(spec, Sync):
-                try:
-                    value = spec.get(source, args, context)
-                except Exception as error:
-                    self.fail(slot, plan, error)
-                    continue
-                self.complete(slot, plan, value)
-            elif isinstance(spec, Load):
-                try:
-                    key = spec.key(source, args, context)
-                except Exception as error:
-                    self.fail(slot, plan, error)
-                    continue
-                self.loads.setdefault(plan, []).append((slot, source, key))
-            elif isinstance(spec, Call):
-                if spec.permission and not CanReadCases().has_permission(
-                    source, cast(Any, _Info(context)), **args
-                ):
-                    self.fail(slot, plan, _forbidden())
-                    continue
-                self.calls.append((plan, slot, spec.run(source, args, context)))
+            if plan.key not in skipped:
+                self.fill_field(plan, source, slot)
+
+    def may_project(self, projected: ProjectedFields, source: Any) -> bool:
+        """Whether a case's fields can come from the projected read: a case the caller
+        may see whole, with page sizes within the limits (else the loaders say why not)."""
+        if not isinstance(source, CaseView) or source.message is not None:
+            return False
+        try:
+            for first in projected.page_sizes:
+                checked_page_size(first, self.context.limits)
+        except PublicError:
+            return False
+        return True
+
+    def fill_field(self, plan: FieldPlan, source: Any, slot: Slot) -> None:
+        """Write one field of an object, or queue the I/O it needs."""
+        spec = plan.spec
+        context = self.context
+        args = self.args[plan] if plan.args is None else plan.args
+        if isinstance(spec, Sync):
+            try:
+                value = spec.get(source, args, context)
+            except Exception as error:
+                self.fail(slot, plan, error)
+                return
+            self.complete(slot, plan, value)
+        elif isinstance(spec, Load):
+            try:
+                key = spec.key(source, args, context)
+            except Exception as error:
+                self.fail(slot, plan, error)
+                return
+            self.loads.setdefault(plan, []).append((slot, source, key))
+        elif isinstance(spec, Call):
+            if spec.permission and not CanReadCases().has_permission(
+                source, cast(Any, _Info(context)), **args
+            ):
+                self.fail(slot, plan, _forbidden())
+                return
+            self.calls.append((plan, slot, spec.run(source, args, context)))
 
     def complete(self, slot: Slot, plan: FieldPlan, value: Any) -> None:
         """Write one field's value into its object (a leaf, an object, or a list)."""

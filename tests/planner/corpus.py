@@ -78,6 +78,39 @@ query Shapes($crn: ID!, $withName: Boolean!, $skipEvents: Boolean = false, $firs
 }
 """
 
+PROJECTABLE = """
+fragment Coded on CodedValue { code description }
+fragment Node on Contact { id type { ...Coded } isAppointment date start end
+  outcome { ...Coded } attended complied sensitive eventNumber version }
+fragment Projectable on Case {
+  crn
+  manager { allocatedOn endedOn
+    staff { code forename surname grade { ...Coded } unallocated }
+    team { code description telephone provider { code description isPrivate } }
+    provider { code description isPrivate } }
+  managerHistory { allocatedOn endedOn staff { code unallocated } team { code provider { code } }
+                   provider { isPrivate } }
+  events(activeOnly: false) { number active referralDate convictionDate inBreach
+    sentence { type { ...Coded } date length lengthUnits expectedEndDate terminationDate
+      requirements(activeOnly: false) { category { ...Coded } subCategory { ...Coded } length
+        lengthUnits startDate terminationDate active }
+      active: requirements { length } } }
+  current: events { number sentence { date } }
+  registrations(activeOnly: false) { type { ...Coded } colour level { ...Coded }
+    category { ...Coded } registeredOn nextReviewOn reviewOverdue active }
+  live: registrations { type { code } }
+  nextAppointment { ...Node }
+  contacts(first: 7) { totalCount pageInfo { hasNextPage } edges { node { ...Node } } }
+  few: contacts(first: 1) { pageInfo { hasNextPage } edges { node { id } again: node { date } } }
+}
+"""
+"""Every name of the projection vocabulary, under aliases, fragments and both filters."""
+
+PROJECTED = PROJECTABLE + "query Projected($crn: ID!) { case(crn: $crn) { ...Projectable } }"
+PROJECTED_LIST = (
+    PROJECTABLE + "query ProjectedList($crns: [ID!]!) { cases(crns: $crns) { ...Projectable } }"
+)
+
 FILTERED = """
 query Filtered($crn: ID!, $filter: ContactFilter, $after: String, $first: Int!) {
   case(crn: $crn) {
@@ -103,12 +136,14 @@ BY_CRN = [
     ("everything", EVERYTHING),
     ("limited", LIMITED),
     ("contact-pages", CONTACT_PAGES),
+    ("projected", PROJECTED),
 ]
 BY_CRNS = [
     ("cases", documents.CASES),
     ("everything-list", EVERYTHING_LIST),
     ("redacted", REDACTED),
     ("only-crns", ONLY_CRNS),
+    ("projected-list", PROJECTED_LIST),
 ]
 
 FALLBACK = [

@@ -1,0 +1,164 @@
+"""Which of a case's fields one projected read answers, and the projection that asks for it.
+
+A ``Case`` field is projected when its whole subtree is in the adapter's vocabulary, with
+arguments known at compile time; the others keep their own loaders. A projected field's
+value is the adapter's JSON as it is, so the vocabulary's names must mean what the
+schema's fields mean: the differential tests hold the two paths to the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from adapters.projection import (
+    MAY_BE_MISSING,
+    CaseProjection,
+    Column,
+    Field,
+    NotProjectable,
+    Relation,
+    target,
+)
+
+if TYPE_CHECKING:
+    from api.planner.plan import FieldPlan, Selection
+
+ENTITY_OF_TYPE: dict[str, str] = {
+    "Case": "case",
+    "OffenderManager": "manager",
+    "Staff": "staff",
+    "Team": "team",
+    "Provider": "provider",
+    "Event": "event",
+    "Sentence": "sentence",
+    "Requirement": "requirement",
+    "Registration": "registration",
+    "Contact": "contact",
+    "ContactConnection": "contact_page",
+    "ContactEdge": "contact_edge",
+    "PageInfo": "page_info",
+    "CodedValue": "coded",
+}
+"""The GraphQL types whose fields the vocabulary can name, by entity."""
+
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ProjectedFields:
+    """The fields of one Case selection that a single projected read answers."""
+
+    projection: CaseProjection
+    fields: tuple[FieldPlan, ...]
+    keys: frozenset[str]
+    checks: tuple[Path, ...]
+    """Paths to relations the data may lack though the schema promises them."""
+    page_sizes: tuple[int, ...]
+    """``contacts(first:)`` values, checked against the limits per request."""
+
+    def complete(self, tree: dict[str, Any]) -> bool:
+        """False when a promised relation is missing: those cases take their loaders."""
+        return not any(_missing(tree, path) for path in self.checks)
+
+
+def project(selection: Selection) -> ProjectedFields | None:
+    """The projected read for a ``Case`` selection, or None when no field qualifies."""
+    relations: list[Relation] = []
+    fields: list[FieldPlan] = []
+    checks: list[Path] = []
+    page_sizes: list[int] = []
+    for plan in selection.fields:
+        found: list[Path] = []
+        sizes: list[int] = []
+        try:
+            relation = _relation(plan, "case", (), found, sizes)
+        except NotProjectable:
+            continue
+        relations.append(relation)
+        fields.append(plan)
+        checks.extend(found)
+        page_sizes.extend(sizes)
+    if not relations:
+        return None
+    return ProjectedFields(
+        projection=CaseProjection(tuple(relations)),
+        fields=tuple(fields),
+        keys=frozenset(plan.key for plan in fields),
+        checks=tuple(checks),
+        page_sizes=tuple(page_sizes),
+    )
+
+
+def _relation(
+    plan: FieldPlan, entity: str, path: Path, checks: list[Path], sizes: list[int]
+) -> Relation:
+    name = _snake(plan.name)
+    leads_to = target(entity, name)
+    selection = plan.selection
+    if leads_to is None or selection is None:
+        raise NotProjectable(f"{entity}.{name}")
+    if ENTITY_OF_TYPE.get(selection_type(plan)) != leads_to:
+        raise NotProjectable(f"{entity}.{name}: type")
+    here = (*path, plan.key)
+    if (entity, name) in MAY_BE_MISSING and plan.non_null:
+        checks.append(here)
+    options = _options(plan, entity, name)
+    if options.get("first"):
+        sizes.append(options["first"])
+    nested = tuple(_field(sub, leads_to, here, checks, sizes) for sub in selection.fields)
+    return Relation(plan.key, name, nested, **options)
+
+
+def _field(plan: FieldPlan, entity: str, path: Path, checks: list[Path], sizes: list[int]) -> Field:
+    if plan.selection is not None:
+        return _relation(plan, entity, path, checks, sizes)
+    name = _snake(plan.name)
+    if plan.name == "__typename" or target(entity, name) is not None or plan.args != {}:
+        raise NotProjectable(f"{entity}.{plan.name}")
+    return Column(plan.key, name)
+
+
+def _options(plan: FieldPlan, entity: str, name: str) -> dict[str, Any]:
+    """Arguments, known at compile time, as projection options."""
+    args = plan.args
+    if args is None:
+        raise NotProjectable(f"{entity}.{name}: arguments from variables")
+    if entity == "case" and name == "contacts":
+        first = args.get("first")
+        if args.get("after") is not None or args.get("filter") is not None:
+            raise NotProjectable("contacts: after or filter")
+        if not isinstance(first, int) or first < 1 or set(args) - {"first", "after", "filter"}:
+            raise NotProjectable("contacts: first")
+        return {"first": first}
+    if set(args) - {"activeOnly"}:
+        raise NotProjectable(f"{entity}.{name}: arguments")
+    return {"active_only": bool(args["activeOnly"])} if "activeOnly" in args else {}
+
+
+def selection_type(plan: FieldPlan) -> str:
+    """The name of the object type a field's selection is on."""
+    definition = plan.definition
+    if definition is None:
+        return ""
+    type_: Any = definition.type
+    while hasattr(type_, "of_type"):
+        type_ = type_.of_type
+    return str(type_.name)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _missing(value: Any, path: Sequence[str]) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, list):
+        return any(_missing(item, path) for item in value)
+    child = value.get(path[0])
+    if len(path) == 1:
+        return child is None
+    return _missing(child, path[1:])
