@@ -73,6 +73,7 @@ class Database:
                     "search_path": "public,casegraph",
                     "timezone": "Europe/London",
                     "statement_timeout": str(int(options.statement_timeout * 1000)),
+                    "plan_cache_mode": "force_generic_plan",
                 },
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
