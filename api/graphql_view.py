@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -98,6 +99,11 @@ class CaseGraphView(GraphQL[Context, None]):
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Without GraphiQL, a browser's GET is an ordinary (query-less) request."""
         return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
+    def encode_json(self, data: object) -> bytes:
+        """Responses encoded by orjson: the same JSON as the standard library's compact
+        form (UTF-8 rather than ``\\u`` escapes), in a fraction of the time."""
+        return orjson.dumps(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         """JSON nested past the interpreter's recursion limit is a bad request, not a crash."""
