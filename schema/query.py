@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Annotated, cast
 
@@ -17,8 +16,8 @@ from resolvers.cursors import (
     offset_cursor,
     offset_position,
 )
-from resolvers.errors import PublicError, bad_input
-from resolvers.policy import view_of_crn
+from resolvers.errors import bad_input
+from resolvers.policy import CaseView, view_of_crn, views_of_crns
 from schema.case import Case
 from schema.lists import CaseConnection
 from schema.organisation import Provider, Staff, Team
@@ -58,13 +57,6 @@ def _scope(info: Info) -> str | None:
     return caller.provider_code if caller.is_partner else None
 
 
-async def _case_or_error(info: Info, crn: str) -> Case | PublicError:
-    try:
-        return Case.of(await view_of_crn(info.context, crn))
-    except PublicError as error:
-        return error
-
-
 @strawberry.type(description="Reads of the case graph.")
 class Query:
     @strawberry.field(
@@ -84,8 +76,9 @@ class Query:
         limit = info.context.limits.max_cases
         if len(crns) > limit:
             raise bad_input(f"at most {limit} CRNs at once")
-        results = await asyncio.gather(*(_case_or_error(info, str(crn)) for crn in crns))
+        views = await views_of_crns(info.context, [str(crn) for crn in crns])
         # An error instance in a list becomes null at its own index with its error.
+        results = [Case.of(v) if isinstance(v, CaseView) else v for v in views]
         return cast(list[Case | None], results)
 
     @strawberry.field(

@@ -8,7 +8,6 @@ adapter record. A field missing here sends the whole document to graphql-core.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, NamedTuple
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
@@ -19,7 +18,7 @@ from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position
 from resolvers.errors import PublicError, bad_input
 from resolvers.managers import current_of
-from resolvers.policy import CaseView, limited_access, view_of_crn
+from resolvers.policy import CaseView, limited_access, view_of_crn, views_of_crns
 from resolvers.viewer import Role
 from schema.contacts import ContactFilter
 
@@ -156,19 +155,12 @@ async def _case(source: None, args: Args, context: Context) -> CaseView:
     return await view_of_crn(context, str(args["crn"]))
 
 
-async def _view_or_error(context: Context, crn: str) -> CaseView | PublicError:
-    try:
-        return await view_of_crn(context, crn)
-    except PublicError as error:
-        return error
-
-
 async def _cases(source: None, args: Args, context: Context) -> list[CaseView | PublicError]:
     crns = args["crns"]
     limit = context.limits.max_cases
     if len(crns) > limit:
         raise bad_input(f"at most {limit} CRNs at once")
-    return list(await asyncio.gather(*(_view_or_error(context, str(c)) for c in crns)))
+    return await views_of_crns(context, [str(crn) for crn in crns])
 
 
 def _plain(*names: str) -> dict[str, Spec]:
