@@ -6,6 +6,10 @@ round trip each, so the benchmark shows what the rows cost before any GraphQL.
 ``POST /overview {"crn": ...}`` and ``POST /cases {"crns": [...]}`` return the JSON that
 PostgreSQL built (bench/floor_sql.py); ``GET /health`` answers once the pool is open. The
 pool is set up like Case Graph's (size 10, no reset on release, Europe/London).
+
+With ``BENCH_FLOOR_AUDITED=1`` each request also runs the two statements Case Graph may not
+skip: its limited-access check over the requested CRNs before the read, and one audit row per
+CRN written before the answer. Still no HTTP framework, GraphQL, records or policy code.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import json
 import os
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 from starlette.applications import Starlette
@@ -21,9 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.delius.audit import AUDIT_INSERT_SQL
+from adapters.delius.people import CASES_WITH_ACCESS_SQL
 from bench import floor_sql
 
 DSN_VARIABLE = "BENCH_FLOOR_DSN"
+AUDITED_VARIABLE = "BENCH_FLOOR_AUDITED"
 
 
 async def _no_reset(connection: asyncpg.Connection) -> None:
@@ -33,7 +41,23 @@ async def _no_reset(connection: asyncpg.Connection) -> None:
 def create_app() -> Starlette:
     """The floor application over the database named by ``BENCH_FLOOR_DSN``."""
     dsn = os.environ[DSN_VARIABLE]
+    audited = os.environ.get(AUDITED_VARIABLE) == "1"
     state: dict[str, asyncpg.Pool] = {}
+
+    async def checked_and_audited(crns: list[str], read: str, argument: object) -> str | None:
+        pool = state["pool"]
+        if audited:
+            await pool.fetch(CASES_WITH_ACCESS_SQL, crns, "")
+        text = await pool.fetchval(read, argument)
+        if audited:
+            count = len(crns)
+            now = datetime.now(UTC)
+            await pool.execute(
+                AUDIT_INSERT_SQL,
+                [now] * count, [None] * count, ["bench-floor"] * count, [None] * count,
+                ["floor"] * count, [""] * count, crns, ["VISIBLE"] * count, [""] * count,
+            )  # fmt: skip
+        return text  # type: ignore[no-any-return]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -51,13 +75,13 @@ def create_app() -> Starlette:
 
     async def overview(request: Request) -> Response:
         crn = str(json.loads(await request.body())["crn"])
-        text = await state["pool"].fetchval(floor_sql.OVERVIEW, crn)
+        text = await checked_and_audited([crn], floor_sql.OVERVIEW, crn)
         return Response(text or "null", media_type="application/json")
 
     async def cases(request: Request) -> Response:
         crns = [str(crn) for crn in json.loads(await request.body())["crns"]]
-        text = await state["pool"].fetchval(floor_sql.CASES, crns)
-        return Response(text, media_type="application/json")
+        text = await checked_and_audited(crns, floor_sql.CASES, crns)
+        return Response(text or "[]", media_type="application/json")
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

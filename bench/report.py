@@ -17,7 +17,7 @@ from bench.seed_bench import cpu_model
 HEADING = "## Case Graph vs alternatives"
 BASELINE = "casegraph-1w"
 RATIO_TARGETS = (("postgraphile", "PostGraphile"), ("casegraph-1w-naive", "naive"),
-                 ("floor", "floor"))  # fmt: skip
+                 ("floor", "floor"), ("floor-audited", "audited floor"))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,9 @@ def render(
         "- Targets: `casegraph-Nw` is `casegraph serve --workers N`; `-naive` is the same "
         "with CASEGRAPH_LOADER_BATCHING=false; `postgraphile` is PostGraphile v5 (one Node "
         "process); `floor` is bench/floor.py (one statement per request, JSON built by "
-        "PostgreSQL, one uvicorn worker). See bench/README.md for what each one answers.",
+        "PostgreSQL, one uvicorn worker); `floor-audited` is the same plus the two statements "
+        "Case Graph may not skip (the limited-access check before the read, the audit rows "
+        "before the answer). See bench/README.md for what each one answers.",
         "",
         "| query | target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | DB ms/req |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",

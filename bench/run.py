@@ -77,6 +77,7 @@ def targets(dsn: str, jwks: Path, workers: int, with_postgraphile: bool) -> Plan
     if with_postgraphile:
         plan.append((servers.postgraphile(dsn), corpus.DB_ONLY))
     plan.append((servers.floor(dsn), corpus.DB_ONLY))
+    plan.append((servers.floor(dsn, audited=True), corpus.DB_ONLY))
     return plan
 
 
@@ -123,7 +124,8 @@ def bench(args: argparse.Namespace, dsn: str, work: Path) -> Outcome:
     answers: dict[str, dict[str, list[Any]]] = {"overview": {}, "cases50": {}}
     with_postgraphile = not args.skip_postgraphile and ensure_postgraphile()
     for spec, queries in targets(dsn, jwks, args.workers, with_postgraphile):
-        family = spec.name if spec.name in ("postgraphile", "floor") else "casegraph"
+        families = ("postgraphile", "floor")
+        family = next((f for f in families if spec.name.startswith(f)), "casegraph")
         with (
             servers.serving(spec, work) as server,
             httpx.Client(base_url=server.url, headers=headers, timeout=60) as client,

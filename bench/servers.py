@@ -61,15 +61,16 @@ def casegraph(dsn: str, jwks: Path, *, workers: int, batching: bool = True) -> S
     )
 
 
-def floor(dsn: str) -> ServerSpec:
-    """The raw-SQL floor under the same uvicorn settings as ``casegraph serve``."""
+def floor(dsn: str, *, audited: bool = False) -> ServerSpec:
+    """The raw-SQL floor under the same uvicorn settings as ``casegraph serve``; ``audited``
+    adds the limited-access check and the audit rows Case Graph must write."""
     return ServerSpec(
-        name="floor",
+        name="floor-audited" if audited else "floor",
         command=(
             sys.executable, "-m", "uvicorn", "bench.floor:create_app", "--factory",
             "--host", "127.0.0.1", "--workers", "1",
         ),
-        env={"BENCH_FLOOR_DSN": dsn},
+        env={"BENCH_FLOOR_DSN": dsn, "BENCH_FLOOR_AUDITED": "1" if audited else "0"},
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from adapters.delius.database import Database
 from adapters.records import AuditEntry
 
-_INSERT = """
+AUDIT_INSERT_SQL = """
 INSERT INTO casegraph.audit_event (occurred_at, username, client_id, provider, operation_name,
                                    document_hash, crn, outcome, correlation_id)
 SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[],
@@ -49,7 +49,7 @@ class AuditQueries:
                 strict=True,
             )
         )
-        await self._db.fetch(_INSERT, *(list(column) for column in columns))
+        await self._db.fetch(AUDIT_INSERT_SQL, *(list(column) for column in columns))
 
     async def audit_for_crn(self, crn: str, limit: int = 100) -> list[AuditEntry]:
         """The latest entries for one CRN, newest first."""

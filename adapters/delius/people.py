@@ -73,8 +73,11 @@ _ACCESS = _limited_access_sql(
     "SELECT unnest($1::bigint[])", "unnest($1::bigint[]) AS o(offender_id)", "o"
 )
 
-# The case and the caller's limited-access standing on it, in one round trip.
-_CASES_WITH_ACCESS = _limited_access_sql("SELECT offender_id FROM found", "found", "found").replace(
+# The case and the caller's limited-access standing on it, in one round trip (the
+# benchmark's audited floor runs it too).
+CASES_WITH_ACCESS_SQL = _limited_access_sql(
+    "SELECT offender_id FROM found", "found", "found"
+).replace(
     "WITH me AS (",
     f"""WITH found AS (
     SELECT {CASE_COLUMNS} FROM offender o {CASE_JOINS}
@@ -160,6 +163,6 @@ class PeopleQueries:
         self, crns: Sequence[str], username: str | None
     ) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
         """The live case for each CRN found, with one user's limited-access standing on it."""
-        rows = await self._db.fetch(_CASES_WITH_ACCESS, list(crns), username or "")
+        rows = await self._db.fetch(CASES_WITH_ACCESS_SQL, list(crns), username or "")
         found = ((case_record(row), _access_record(row)) for row in rows)
         return {case.crn: (case, access) for case, access in found}
