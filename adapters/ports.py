@@ -6,9 +6,9 @@ The real adapters implement these; tests may pass anything that honours them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from adapters.projection import CaseProjection
+from adapters.projection import CaseProjection, ProjectedCase
 from adapters.queries import (
     Author,
     CaseloadPosition,
@@ -93,7 +93,7 @@ class DeliusPort(Protocol):
     async def contacts_by_id(self, contact_ids: Sequence[int]) -> Mapping[int, ContactRecord]: ...
     async def case_projections(
         self, offender_ids: Sequence[int], projection: CaseProjection
-    ) -> Mapping[int, dict[str, Any]]: ...
+    ) -> Mapping[int, ProjectedCase]: ...
     async def caseload(
         self,
         staff_code: str,

@@ -9,7 +9,7 @@ projected answer equals the records it would otherwise return.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COLUMN = None
 """A name of the vocabulary that is a plain value, not a relation."""
@@ -104,7 +104,7 @@ reads; ``events``, ``registrations`` and ``requirements`` honour ``active_only``
 
 MAY_BE_MISSING: frozenset[tuple[str, str]] = frozenset({("team", "provider")})
 """Relations a record always has in the graph, but that legacy data can leave without a
-row (a team of an establishment, not a provider): the caller must check them."""
+row (a team of an establishment, not a provider): a case missing one reads as incomplete."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +131,29 @@ Field = Column | Relation
 
 @dataclass(frozen=True, slots=True)
 class CaseProjection:
-    """The fields of a case to read, each under its key, in output order."""
+    """The fields of a case to read, each under its key, in output order.
+
+    Projections key caches on every request, so the tree's hash is computed once.
+    """
 
     fields: tuple[Relation, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.fields))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedCase:
+    """One case's projected fields: each field's value as compact JSON text (the bytes a
+    standard encoder writes for it), in the projection's order."""
+
+    values: tuple[str, ...]
+    complete: bool
+    """False when a relation of ``MAY_BE_MISSING`` had no row: read the case another way."""
 
 
 class NotProjectable(ValueError):

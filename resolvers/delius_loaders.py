@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
 
 from adapters.errors import BackendError
 from adapters.ports import DeliusPort
-from adapters.projection import CaseProjection
+from adapters.projection import CaseProjection, ProjectedCase
 from adapters.queries import CaseloadPosition, CaseSearchSpec, ContactFilterSpec, ContactPageRequest
 from adapters.records import (
     AccessRecord,
@@ -45,7 +44,7 @@ class DeliusLoaders:
         self._port = port
         self._username = username
         self._batching = batching
-        self._projected: dict[CaseProjection, KeyLoader[int, dict[str, Any]]] = {}
+        self._projected: dict[CaseProjection, KeyLoader[int, ProjectedCase]] = {}
 
     def _loader(self, fetch: BatchFetch[K, V]) -> KeyLoader[K, V]:
         return KeyLoader(fetch, batching=self._batching)
@@ -138,12 +137,12 @@ class DeliusLoaders:
         """Addresses by offender id."""
         return self._loader(self._port.addresses_by_offender)
 
-    def projected(self, projection: CaseProjection) -> KeyLoader[int, dict[str, Any]]:
+    def projected(self, projection: CaseProjection) -> KeyLoader[int, ProjectedCase]:
         """Cases' projected fields by offender id, all read in one statement per batch."""
         loader = self._projected.get(projection)
         if loader is None:
 
-            async def fetch(offender_ids: Sequence[int]) -> Mapping[int, dict[str, Any]]:
+            async def fetch(offender_ids: Sequence[int]) -> Mapping[int, ProjectedCase]:
                 return await self._port.case_projections(offender_ids, projection)
 
             loader = self._projected[projection] = self._loader(fetch)

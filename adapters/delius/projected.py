@@ -3,28 +3,37 @@
 Each entity of ``adapters.projection.VOCABULARY`` is read here with the same tables,
 filters, order and decoding as its per-relation read (organisation.py, events.py,
 registrations.py, contacts.py), so the two always agree; the tests hold them to it.
-Statements are built once per projection and cached.
+
+PostgreSQL writes the JSON as compact text (``to_json`` for each value, concatenated), the
+exact bytes a standard encoder gives for the same values, so callers can pass it on
+unparsed. Statements are built once per projection and cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
 
 import orjson
 
 from adapters.delius.database import Database
 from adapters.projection import (
+    MAY_BE_MISSING,
     CaseProjection,
     Column,
     Field,
     NotProjectable,
+    ProjectedCase,
     Relation,
     target,
 )
 
-_MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
+_MAX_FIELDS = 48  # concat() takes at most 100 arguments, two per field
+
+MISSING = '"\\u001fcasegraph:missing\\u001f"'
+"""What a relation of ``MAY_BE_MISSING`` reads as when it has no row: a JSON string no
+column can hold unless its text holds the same control characters (and then the case is
+merely read the slower way)."""
 
 _WHITESPACE = r"E' \t\n\r\f\v'"
 _NUMBER = r"'^\s*[0-9]{1,9}\s*$'"
@@ -93,26 +102,47 @@ class _Statement:
         return {stem: f"{stem}{self._count}" for stem in stems}
 
     def object(self, entity: str, fields: Sequence[Field], scope: Scope) -> str:
-        """``json_build_object`` of ``fields`` of one row of ``entity``."""
-        if len(fields) > _MAX_PAIRS:
-            raise NotProjectable(f"{entity}: more than {_MAX_PAIRS} fields")
+        """The JSON text of ``fields`` of one row of ``entity``, keys in the given order."""
+        if len(fields) > _MAX_FIELDS:
+            raise NotProjectable(f"{entity}: more than {_MAX_FIELDS} fields")
+        if not fields:
+            return "'{}'"
         parts: list[str] = []
-        for field in fields:
-            kind = target(entity, field.name)
-            if isinstance(field, Column):
-                if kind is not None:
-                    raise NotProjectable(f"{entity}.{field.name} is a relation")
-                value = _COLUMNS[entity][field.name](scope)
-            else:
-                if kind is None:
-                    raise NotProjectable(f"{entity}.{field.name} is a column")
-                value = _RELATIONS[entity][field.name](self, field, scope)
-            parts.append(f"{_text(field.key)}, {value}")
-        return f"json_build_object({', '.join(parts)})"
+        for index, field in enumerate(fields):
+            parts.append(
+                _text(("{" if index == 0 else ",") + orjson.dumps(field.key).decode() + ":")
+            )
+            parts.append(self.value(entity, field, scope))
+        return f"concat({', '.join(parts)}, '}}')"
+
+    def value(self, entity: str, field: Field, scope: Scope) -> str:
+        """One field's JSON text, never NULL."""
+        kind = target(entity, field.name)
+        if isinstance(field, Column):
+            if kind is not None:
+                raise NotProjectable(f"{entity}.{field.name} is a relation")
+            return _json(_COLUMNS[entity][field.name](scope))
+        if kind is None:
+            raise NotProjectable(f"{entity}.{field.name} is a column")
+        absent = _text(MISSING) if (entity, field.name) in MAY_BE_MISSING else "'null'"
+        return f"COALESCE({_RELATIONS[entity][field.name](self, field, scope)}, {absent})"
 
     def array(self, element: str, order: str, source: str) -> str:
         """A JSON array of ``element`` over ``source`` rows; ``[]`` when there are none."""
-        return f"(SELECT COALESCE(json_agg({element} ORDER BY {order}), '[]'::json) {source})"
+        return (
+            f"(SELECT COALESCE('[' || string_agg({element}, ',' ORDER BY {order}) || ']', '[]') "
+            f"{source})"
+        )
+
+
+def _key(position: int, key: str) -> str:
+    """The SQL literal that opens an object's field: ``{"key":`` first, ``,"key":`` after."""
+    return _text(("{" if position == 0 else ",") + orjson.dumps(key).decode() + ":")
+
+
+def _json(expression: str) -> str:
+    """A value's JSON text (``null`` for NULL)."""
+    return f"COALESCE(to_json({expression})::text, 'null')"
 
 
 def _text(value: str) -> str:
@@ -137,7 +167,10 @@ def _coded(
             return found
         otherwise = "NULL"
         if default is not None:
-            fallback = {"code": _text(default[0]), "description": _text(default[1])}
+            fallback = {
+                "code": f"{_text(default[0])}::text",
+                "description": f"{_text(default[1])}::text",
+            }
             otherwise = statement.object("coded", relation.fields, fallback)
         return (
             f"(CASE WHEN {raw_code} IS NULL OR {raw_description} IS NULL "
@@ -302,12 +335,12 @@ def _contact_page(statement: _Statement, relation: Relation, scope: Scope) -> st
         for index, edge in enumerate(edges)
     ]
     aggregates = [
-        f"COALESCE(json_agg({page}.edge{index} ORDER BY {page}.rank) "
-        f"FILTER (WHERE {page}.rank <= {first}), '[]'::json) AS edges{index}"
+        f"COALESCE('[' || string_agg({page}.edge{index}, ',' ORDER BY {page}.rank) "
+        f"FILTER (WHERE {page}.rank <= {first}) || ']', '[]') AS edges{index}"
         for index in range(len(edges))
     ]
     parts: list[str] = []
-    for field in relation.fields:
+    for position, field in enumerate(relation.fields):
         kind = target("contact_page", field.name)
         if field.name == "edges":
             value = f"{a['counted']}.edges{edges.index(field)}"  # type: ignore[arg-type]
@@ -321,16 +354,16 @@ def _contact_page(statement: _Statement, relation: Relation, scope: Scope) -> st
                 f"(SELECT count(*) FROM contact {b['c']} JOIN r_contact_type {b['ct']} "
                 f"ON {b['ct']}.contact_type_id = {b['c']}.contact_type_id "
                 f"WHERE {b['c']}.offender_id = {scope['o']}.offender_id "
-                f"AND {b['c']}.soft_deleted = 0)"
+                f"AND {b['c']}.soft_deleted = 0)::text"
             )
         else:
             raise NotProjectable(f"contact_page.{field.name}")
-        parts.append(f"{_text(field.key)}, {value}")
+        parts += [_key(position, field.key), value]
     newest_first = _NEWEST_FIRST.format(c=c)
     rows = ", ".join([*columns, f"row_number() OVER (ORDER BY {newest_first}) AS rank"])
     counted = ", ".join([*aggregates, "count(*) AS fetched"])
     return (
-        f"(SELECT json_build_object({', '.join(parts)}) FROM ("
+        f"(SELECT concat({', '.join(parts)}, '}}') FROM ("
         f"SELECT {counted} FROM (SELECT {rows} {_CONTACT_FROM.format(o=scope['o'], **a)} "
         f"ORDER BY {newest_first} LIMIT {first + 1}) {page}) {a['counted']})"
     )
@@ -471,9 +504,9 @@ def projection_statement(projection: CaseProjection) -> str:
     Raises NotProjectable for a field the vocabulary does not have.
     """
     statement = _Statement()
-    tree = statement.object("case", projection.fields, {"o": "o"})
+    values = [statement.value("case", field, {"o": "o"}) for field in projection.fields]
     return (
-        f"SELECT o.offender_id, {tree}::text AS tree FROM offender o "
+        f"SELECT o.offender_id, {', '.join(values)} FROM offender o "
         "WHERE o.offender_id = ANY($1::bigint[])"
     )
 
@@ -485,7 +518,16 @@ class ProjectionQueries:
 
     async def case_projections(
         self, offender_ids: Sequence[int], projection: CaseProjection
-    ) -> Mapping[int, dict[str, Any]]:
-        """Each case's projected fields, as plain JSON values under the projection's keys."""
+    ) -> Mapping[int, ProjectedCase]:
+        """Each case's projected fields as compact JSON texts, in the projection's order."""
         rows = await self._db.fetch(projection_statement(projection), list(offender_ids))
-        return {row["offender_id"]: orjson.loads(row["tree"]) for row in rows}
+        return {row[0]: projected_case(tuple(row[1:])) for row in rows}
+
+
+def projected_case(values: tuple[str, ...]) -> ProjectedCase:
+    """A case's projected texts; incomplete when a relation the graph promises had no row."""
+    complete = not any(_MISSING_MARK in value for value in values)
+    return ProjectedCase(values=values, complete=complete)
+
+
+_MISSING_MARK = MISSING[1:-1]

@@ -2,19 +2,18 @@
 
 A ``Case`` field is projected when its whole subtree is in the adapter's vocabulary, with
 arguments known at compile time; the others keep their own loaders. A projected field's
-value is the adapter's JSON as it is, so the vocabulary's names must mean what the
-schema's fields mean: the differential tests hold the two paths to the same bytes.
+value is the adapter's JSON text, passed into the response unparsed, so the vocabulary's
+names must mean what the schema's fields mean: the differential tests hold the two paths
+to the same bytes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adapters.projection import (
-    MAY_BE_MISSING,
     CaseProjection,
     Column,
     Field,
@@ -44,8 +43,6 @@ ENTITY_OF_TYPE: dict[str, str] = {
 }
 """The GraphQL types whose fields the vocabulary can name, by entity."""
 
-Path = tuple[str, ...]
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ProjectedFields:
@@ -53,33 +50,25 @@ class ProjectedFields:
 
     projection: CaseProjection
     fields: tuple[FieldPlan, ...]
+    """The Case fields it answers, in the projection's order."""
     keys: frozenset[str]
-    checks: tuple[Path, ...]
-    """Paths to relations the data may lack though the schema promises them."""
     page_sizes: tuple[int, ...]
     """``contacts(first:)`` values, checked against the limits per request."""
-
-    def complete(self, tree: dict[str, Any]) -> bool:
-        """False when a promised relation is missing: those cases take their loaders."""
-        return not any(_missing(tree, path) for path in self.checks)
 
 
 def project(selection: Selection) -> ProjectedFields | None:
     """The projected read for a ``Case`` selection, or None when no field qualifies."""
     relations: list[Relation] = []
     fields: list[FieldPlan] = []
-    checks: list[Path] = []
     page_sizes: list[int] = []
     for plan in selection.fields:
-        found: list[Path] = []
         sizes: list[int] = []
         try:
-            relation = _relation(plan, "case", (), found, sizes)
+            relation = _relation(plan, "case", sizes)
         except NotProjectable:
             continue
         relations.append(relation)
         fields.append(plan)
-        checks.extend(found)
         page_sizes.extend(sizes)
     if not relations:
         return None
@@ -87,14 +76,11 @@ def project(selection: Selection) -> ProjectedFields | None:
         projection=CaseProjection(tuple(relations)),
         fields=tuple(fields),
         keys=frozenset(plan.key for plan in fields),
-        checks=tuple(checks),
         page_sizes=tuple(page_sizes),
     )
 
 
-def _relation(
-    plan: FieldPlan, entity: str, path: Path, checks: list[Path], sizes: list[int]
-) -> Relation:
+def _relation(plan: FieldPlan, entity: str, sizes: list[int]) -> Relation:
     name = _snake(plan.name)
     leads_to = target(entity, name)
     selection = plan.selection
@@ -102,19 +88,16 @@ def _relation(
         raise NotProjectable(f"{entity}.{name}")
     if ENTITY_OF_TYPE.get(selection_type(plan)) != leads_to:
         raise NotProjectable(f"{entity}.{name}: type")
-    here = (*path, plan.key)
-    if (entity, name) in MAY_BE_MISSING and plan.non_null:
-        checks.append(here)
     options = _options(plan, entity, name)
     if options.get("first"):
         sizes.append(options["first"])
-    nested = tuple(_field(sub, leads_to, here, checks, sizes) for sub in selection.fields)
+    nested = tuple(_field(sub, leads_to, sizes) for sub in selection.fields)
     return Relation(plan.key, name, nested, **options)
 
 
-def _field(plan: FieldPlan, entity: str, path: Path, checks: list[Path], sizes: list[int]) -> Field:
+def _field(plan: FieldPlan, entity: str, sizes: list[int]) -> Field:
     if plan.selection is not None:
-        return _relation(plan, entity, path, checks, sizes)
+        return _relation(plan, entity, sizes)
     name = _snake(plan.name)
     if plan.name == "__typename" or target(entity, name) is not None or plan.args != {}:
         raise NotProjectable(f"{entity}.{plan.name}")
@@ -151,14 +134,3 @@ def selection_type(plan: FieldPlan) -> str:
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _missing(value: Any, path: Sequence[str]) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, list):
-        return any(_missing(item, path) for item in value)
-    child = value.get(path[0])
-    if len(path) == 1:
-        return child is None
-    return _missing(child, path[1:])

@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, cast
 
+import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
 
@@ -133,14 +134,15 @@ class Run:
         fails on its own, exactly as it does through graphql-core."""
         if isinstance(trees, BaseException):
             trees = [None] * len(cases)
-        for (slot, view), tree in zip(cases, trees, strict=True):
-            if tree is None or not projected.complete(tree):
-                for plan in projected.fields:
+        fields = projected.fields
+        for (slot, view), found in zip(cases, trees, strict=True):
+            if found is None or not found.complete:
+                for plan in fields:
                     self.fill_field(plan, view, slot)
                 continue
             out = slot.out
-            for plan in projected.fields:
-                out[plan.key] = tree[plan.key]
+            for plan, text in zip(fields, found.values, strict=True):
+                out[plan.key] = orjson.Fragment(text)
 
     def complete_loads(self, plan: FieldPlan, pending: Pending, values: Any) -> None:
         spec = plan.spec
