@@ -69,7 +69,9 @@ class KeyLoader(Generic[K, V]):
         return result
 
     async def load_many(self, keys: Sequence[K]) -> list[V | None]:
-        """Records for many keys, in order."""
+        """Records for many keys, in order (one key costs no more than ``load``)."""
+        if len(keys) < 2:
+            return [await self.load(key) for key in keys]
         try:
             results = cast("list[V | None]", await self._loader.load_many(list(keys)))
         except BackendError as error:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from adapters.records import AccessRecord, CaseRecord
+from adapters.records import AccessRecord, CaseRecord, ManagerRecord
 from resolvers.audit import Outcome
 from resolvers.cases import checked_crn
 from resolvers.context import Context
@@ -65,12 +65,23 @@ def not_found() -> PublicError:
 
 async def view_of_crn(context: Context, crn: str) -> CaseView:
     """The case behind a CRN as the caller may see it; NOT_FOUND when there is none."""
-    return _or_raise((await views_of_crns(context, [crn]))[0])
+    require_case_reader(context.caller)
+    canonical = checked_crn(crn)
+    try:
+        found = await context.delius.case_with_access.load(canonical)
+    except PublicError as error:
+        raise _failed(context, canonical) from error
+    if found is None:
+        raise _missing(context, canonical)
+    record, access = found
+    if context.caller.is_partner:
+        _raise(_out_of_scope(context, record, await holder_of(context, record)))
+    return _decided(context, record, access)
 
 
 async def views_of_crns(context: Context, crns: Sequence[str]) -> list[CaseView | PublicError]:
-    """The case behind each CRN as the caller may see it, or the error in its place: one
-    batched read for all of them, every decision as ``view_of_crn`` makes it."""
+    """The case behind each CRN as ``view_of_crn`` gives it, or its error in its place:
+    one batched read for all of them, each decided by the same rules."""
     require_case_reader(context.caller)
     results: list[CaseView | PublicError | None] = [None] * len(crns)
     wanted: dict[int, str] = {}
@@ -83,94 +94,94 @@ async def views_of_crns(context: Context, crns: Sequence[str]) -> list[CaseView 
         found = await context.delius.case_with_access.load_many(list(wanted.values()))
     except PublicError:
         for index, canonical in wanted.items():
-            context.audit.touch(canonical, Outcome.FAILED)
-            results[index] = _unavailable()
+            results[index] = _failed(context, canonical)
         return _filled(results)
-    records: dict[int, CaseRecord] = {}
-    accesses: list[AccessRecord] = []
+    cases: dict[int, tuple[CaseRecord, AccessRecord]] = {}
     for (index, canonical), item in zip(wanted.items(), found, strict=True):
         if item is None:
-            context.audit.touch(canonical, Outcome.NOT_FOUND)
-            results[index] = not_found()
+            results[index] = _missing(context, canonical)
         else:
-            records[index] = item[0]
-            accesses.append(item[1])
-    views = await _views(context, list(records.values()), accesses)
-    for index, view in zip(records, views, strict=True):
-        results[index] = view
+            cases[index] = item
+    if context.caller.is_partner and cases:
+        try:
+            holders = await holders_of(context, [record for record, _ in cases.values()])
+        except PublicError as error:
+            for index in cases:
+                results[index] = error
+            return _filled(results)
+        for (index, (record, _)), holder in zip(list(cases.items()), holders, strict=True):
+            if (refused := _out_of_scope(context, record, holder)) is not None:
+                results[index] = refused
+                del cases[index]
+    for index, (record, access) in cases.items():
+        results[index] = _decided(context, record, access)
     return _filled(results)
 
 
 async def view_of(context: Context, record: CaseRecord) -> CaseView:
     """A found case as the caller may see it; NOT_FOUND when out of a partner's scope."""
-    return _or_raise((await views_of(context, [record]))[0])
-
-
-async def views_of(context: Context, records: Sequence[CaseRecord]) -> list[CaseView | PublicError]:
-    """Found cases as the caller may see them, each NOT_FOUND when out of a partner's scope."""
-    return await _views(context, records, None)
-
-
-async def _views(
-    context: Context,
-    records: Sequence[CaseRecord],
-    known: Sequence[AccessRecord] | None,
-) -> list[CaseView | PublicError]:
-    """``views_of``, with the callers' access standings when they were read with the cases."""
-    caller = context.caller
-    require_case_reader(caller)
-    results: list[CaseView | PublicError | None] = [None] * len(records)
-    if caller.is_partner:
-        try:
-            holders = await holders_of(context, records)
-        except PublicError as error:
-            return [error] * len(records)
-        for index, (record, holder) in enumerate(zip(records, holders, strict=True)):
-            if holder != caller.provider_code:
-                context.audit.touch(record.crn, Outcome.OUT_OF_SCOPE)
-                results[index] = not_found()
-    scoped = [(i, r) for i, r in enumerate(records) if results[i] is None]
+    require_case_reader(context.caller)
+    if context.caller.is_partner:
+        _raise(_out_of_scope(context, record, await holder_of(context, record)))
     try:
-        accesses: Sequence[AccessRecord | None] = (
-            [known[i] for i, _ in scoped]
-            if known is not None
-            else await context.delius.access.load_many([r.offender_id for _, r in scoped])
-        )
+        access = await context.delius.access.load(record.offender_id)
     except PublicError:
-        for index, record in scoped:
-            context.audit.touch(record.crn, Outcome.FAILED)
-            results[index] = _unavailable()
-        return _filled(results)
-    for (index, record), found in zip(scoped, accesses, strict=True):
-        # No answer for a case that exists: deny.
-        access = found or AccessRecord(
-            offender_id=record.offender_id, excluded=True, restricted=True
-        )
-        message = access_message(record, access)
-        outcome = Outcome.VISIBLE if message is None else Outcome.LIMITED_ACCESS
-        context.audit.touch(record.crn, outcome)
-        results[index] = CaseView(record=record, access=access, message=message)
-    return _filled(results)
+        raise _failed(context, record.crn) from None
+    return _decided(context, record, access)
+
+
+async def holder_of(context: Context, record: CaseRecord) -> str | None:
+    """The code of the provider whose practitioner currently manages the case."""
+    return _holder(await context.delius.managers.load(record.offender_id))
 
 
 async def holders_of(context: Context, records: Sequence[CaseRecord]) -> list[str | None]:
-    """The code of the provider whose practitioner currently manages each case."""
-    managers = await context.delius.managers.load_many([r.offender_id for r in records])
-    return [
-        current.provider.code if (current := current_of(found)) is not None else None
-        for found in managers
-    ]
+    """``holder_of`` for many cases, in one batch."""
+    found = await context.delius.managers.load_many([r.offender_id for r in records])
+    return [_holder(managers) for managers in found]
+
+
+def _holder(managers: Sequence[ManagerRecord] | None) -> str | None:
+    current = current_of(managers)
+    return current.provider.code if current is not None else None
+
+
+def _out_of_scope(context: Context, record: CaseRecord, holder: str | None) -> PublicError | None:
+    """NOT_FOUND for a partner asking for a case its provider does not hold, else None."""
+    if holder == context.caller.provider_code:
+        return None
+    context.audit.touch(record.crn, Outcome.OUT_OF_SCOPE)
+    return not_found()
+
+
+def _decided(context: Context, record: CaseRecord, access: AccessRecord | None) -> CaseView:
+    """The case, whole or limited, as the caller's access standing allows."""
+    if access is None:  # no answer for a case that exists: deny
+        access = AccessRecord(offender_id=record.offender_id, excluded=True, restricted=True)
+    message = access_message(record, access)
+    context.audit.touch(record.crn, Outcome.VISIBLE if message is None else Outcome.LIMITED_ACCESS)
+    return CaseView(record=record, access=access, message=message)
+
+
+def _failed(context: Context, crn: str) -> PublicError:
+    """The case or its access standing could not be read: deny (fail closed)."""
+    context.audit.touch(crn, Outcome.FAILED)
+    return _unavailable()
+
+
+def _missing(context: Context, crn: str) -> PublicError:
+    context.audit.touch(crn, Outcome.NOT_FOUND)
+    return not_found()
+
+
+def _raise(error: PublicError | None) -> None:
+    if error is not None:
+        raise error
 
 
 def _filled(results: list[CaseView | PublicError | None]) -> list[CaseView | PublicError]:
     assert all(result is not None for result in results)
     return cast(list[CaseView | PublicError], results)
-
-
-def _or_raise(result: CaseView | PublicError) -> CaseView:
-    if isinstance(result, PublicError):
-        raise result
-    return result
 
 
 def access_message(record: CaseRecord, access: AccessRecord) -> str | None:
