@@ -109,10 +109,7 @@ class _Statement:
             return "'{}'"
         parts: list[str] = []
         for index, field in enumerate(fields):
-            parts.append(
-                _text(("{" if index == 0 else ",") + orjson.dumps(field.key).decode() + ":")
-            )
-            parts.append(self.value(entity, field, scope))
+            parts += [_key(index, field.key), self.value(entity, field, scope)]
         return f"concat({', '.join(parts)}, '}}')"
 
     def value(self, entity: str, field: Field, scope: Scope) -> str:

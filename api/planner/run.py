@@ -1,10 +1,11 @@
 """Running a plan: level by level, one batched load per relation, plain dicts out.
 
 Each wave writes every field it can synchronously, queues the loads its objects need
-(grouped per field, so all cases' managers are one ``load_many``), and awaits them all at
-once. Errors are located exactly as graphql-core locates them and null the nearest
-nullable position (the spec's propagation); an error under a position already nulled is
-dropped, as graphql-core drops it. The response's errors come out in document order.
+(grouped per field, so all cases' managers are one ``load_many``; the projected fields of
+all the cases are one read), and awaits them all at once. Errors are located exactly as
+graphql-core locates them and null the nearest nullable position (the spec's
+propagation); an error under a position already nulled is dropped, as graphql-core drops
+it. The response's errors come out in document order.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ class Run:
         for (plan, pending), values in zip(loads.items(), results, strict=False):
             self.complete_loads(plan, pending, values)
         done = len(loads)
-        for (projected, cases), trees in zip(projecting.items(), results[done:], strict=False):
-            self.complete_projected(projected, cases, trees)
+        for (projected, cases), read in zip(projecting.items(), results[done:], strict=False):
+            self.complete_projected(projected, cases, read)
         done += len(projecting)
         for (plan, slot, _), value in zip(calls, results[done:], strict=True):
             if isinstance(value, BaseException):
@@ -128,14 +129,14 @@ class Run:
             else:
                 self.complete(slot, plan, value)
 
-    def complete_projected(self, projected: ProjectedFields, cases: Projecting, trees: Any) -> None:
+    def complete_projected(self, projected: ProjectedFields, cases: Projecting, read: Any) -> None:
         """Write each case's projected fields. When the read failed, or a case came back
         incomplete, those fields take their own loaders instead: each then succeeds or
         fails on its own, exactly as it does through graphql-core."""
-        if isinstance(trees, BaseException):
-            trees = [None] * len(cases)
+        if isinstance(read, BaseException):
+            read = [None] * len(cases)
         fields = projected.fields
-        for (slot, view), found in zip(cases, trees, strict=True):
+        for (slot, view), found in zip(cases, read, strict=True):
             if found is None or not found.complete:
                 for plan in fields:
                     self.fill_field(plan, view, slot)
