@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
 
-from adapters.records import CasePage, CaseRecord
+from adapters.records import CaseRecord
 from resolvers.context import Info
+from resolvers.lists import CaseListPage
 from resolvers.policy import view_of
 from schema.case import Case
 from schema.common import PageInfo
@@ -35,13 +34,10 @@ class CaseConnection:
     )
 
     @classmethod
-    def of(cls, page: CasePage, cursor_of: Callable[[int, CaseRecord], str]) -> CaseConnection:
-        """A connection over one page, with ``cursor_of(index, case)`` giving each cursor."""
-        edges = [CaseEdge(cursor=cursor_of(i, r), record=r) for i, r in enumerate(page.cases)]
+    def of(cls, page: CaseListPage) -> CaseConnection:
+        """A connection over one page of cases."""
         return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None
-            ),
+            edges=[CaseEdge(cursor=cursor, record=record) for cursor, record in page.edges],
+            page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
             total_count=page.total_count,
         )

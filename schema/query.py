@@ -7,16 +7,10 @@ from typing import Annotated, cast
 
 import strawberry
 
-from adapters.queries import CaseloadPosition, CaseSearchSpec
-from resolvers.cases import checked_page_size
+from adapters.queries import CaseSearchSpec
 from resolvers.context import Info
-from resolvers.cursors import (
-    caseload_cursor,
-    caseload_position,
-    offset_cursor,
-    offset_position,
-)
 from resolvers.errors import bad_input
+from resolvers.lists import caseload_page, search_page
 from resolvers.policy import CaseView, view_of_crn, views_of_crns
 from schema.case import Case
 from schema.lists import CaseConnection
@@ -49,12 +43,6 @@ class Viewer:
             return None
         record = await info.context.delius.provider_by_code.load(self.provider_code)
         return None if record is None else Provider.from_record(record)
-
-
-def _scope(info: Info) -> str | None:
-    """The provider a partner caller is confined to; None for staff."""
-    caller = info.context.caller
-    return caller.provider_code if caller.is_partner else None
 
 
 @strawberry.type(description="Reads of the case graph.")
@@ -99,14 +87,7 @@ class Query:
             pnc_number=query.pnc_number,
             noms_number=query.noms_number,
         )
-        if spec.is_empty():
-            raise bad_input("give at least one search criterion")
-        if any("\x00" in (text or "") for text in (spec.name, spec.pnc_number, spec.noms_number)):
-            raise bad_input("search text may not contain NUL characters")
-        size = checked_page_size(first, info.context.limits)
-        offset = offset_position(after) if after is not None else 0
-        page = await info.context.delius.search(spec, size, offset, _scope(info))
-        return CaseConnection.of(page, lambda i, _: offset_cursor(offset + i + 1))
+        return CaseConnection.of(await search_page(info.context, spec, first, after))
 
     @strawberry.field(
         description="The cases currently managed by one member of staff.",
@@ -119,17 +100,8 @@ class Query:
         first: Annotated[int, strawberry.argument(description="Page size (0 to 100).")] = 50,
         after: Annotated[str | None, strawberry.argument(description="Previous endCursor.")] = None,
     ) -> CaseConnection:
-        size = checked_page_size(first, info.context.limits)
-        position = caseload_position(after) if after is not None else None
-        page = await info.context.delius.caseload(
-            str(staff_code).strip().upper(), size, position, _scope(info)
-        )
-        return CaseConnection.of(
-            page,
-            lambda _, r: caseload_cursor(
-                CaseloadPosition(surname=r.surname, forename=r.forename, crn=r.crn)
-            ),
-        )
+        page = await caseload_page(info.context, str(staff_code), first, after)
+        return CaseConnection.of(page)
 
     @strawberry.field(
         description="A member of staff by officer code.", permission_classes=[CanReadCases]

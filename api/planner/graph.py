@@ -1,7 +1,8 @@
 """The fields the planned executor covers, each answering exactly as its schema/ resolver.
 
 Sources per type: ``Case`` and ``CaseAccess`` get a ``CaseView``; ``PersonName`` and
-``Identifiers`` the ``CaseRecord``; ``ContactConnection`` a ``ContactSlice``; ``ContactEdge``
+``Identifiers`` the ``CaseRecord``; ``CaseConnection`` a ``CaseListPage`` and ``CaseEdge``
+a ``(cursor, CaseRecord)`` pair; ``ContactConnection`` a ``ContactSlice``; ``ContactEdge``
 a ``ContactRecord``; ``PageInfo`` a ``(has_next, end_cursor)`` pair; every other type its
 adapter record. A field missing here sends the whole document to graphql-core.
 """
@@ -10,15 +11,16 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from adapters.queries import ContactFilterSpec, ContactPageRequest
+from adapters.queries import CaseSearchSpec, ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
 from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position
 from resolvers.errors import PublicError, bad_input
+from resolvers.lists import CaseListPage, caseload_page, search_page
 from resolvers.managers import current_of
-from resolvers.policy import CaseView, limited_access, view_of_crn, views_of_crns
+from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
 from resolvers.viewer import Role
 from schema.contacts import ContactFilter
 
@@ -163,6 +165,29 @@ async def _cases(source: None, args: Args, context: Context) -> list[CaseView | 
     return await views_of_crns(context, [str(crn) for crn in crns])
 
 
+def search_spec(given: Any) -> CaseSearchSpec:
+    """The ``query`` argument as the search reads it (graphql-core gives a dict by GraphQL
+    field name, strawberry a ``CaseSearch``)."""
+    if not isinstance(given, dict):
+        given = {_camel(name): getattr(given, name) for name in _SEARCH_FIELDS}
+    return CaseSearchSpec(**{name: given.get(_camel(name)) for name in _SEARCH_FIELDS})
+
+
+_SEARCH_FIELDS = ("name", "date_of_birth", "pnc_number", "noms_number")
+
+
+async def _search(source: None, args: Args, context: Context) -> CaseListPage:
+    return await search_page(context, search_spec(args["query"]), args["first"], args["after"])
+
+
+async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:
+    return await caseload_page(context, str(args["staffCode"]), args["first"], args["after"])
+
+
+async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> CaseView:
+    return await view_of(context, edge[1])
+
+
 def _plain(*names: str) -> dict[str, Spec]:
     return {_camel(name): attribute(name) for name in names}
 
@@ -179,6 +204,17 @@ FIELDS: dict[str, dict[str, Spec]] = {
     "Query": {
         "case": Call(_case),
         "cases": Call(_cases),
+        "searchCases": Call(_search),
+        "caseload": Call(_caseload),
+    },
+    "CaseConnection": {
+        "edges": Sync(lambda page, a, c: page.edges, safe=True),
+        "pageInfo": Sync(lambda page, a, c: (page.has_next, page.end_cursor), safe=True),
+        "totalCount": Sync(lambda page, a, c: page.total_count, safe=True),
+    },
+    "CaseEdge": {
+        "cursor": Sync(lambda edge, a, c: edge[0], safe=True),
+        "node": Call(_node, permission=False),
     },
     "Case": {
         "crn": Sync(lambda view, a, c: view.record.crn, safe=True),

@@ -111,6 +111,28 @@ PROJECTED_LIST = (
     PROJECTABLE + "query ProjectedList($crns: [ID!]!) { cases(crns: $crns) { ...Projectable } }"
 )
 
+CASELOAD = (
+    PROJECTABLE
+    + """
+query Caseload($staff: ID!, $first: Int!, $after: String) {
+  caseload(staffCode: $staff, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { ...Projectable name { surname } access { message } } }
+  }
+}
+"""
+)
+
+SEARCH_PAGES = """
+query Search($query: CaseSearch!, $first: Int!, $after: String) {
+  searchCases(query: $query, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { cursor node { crn name { forename surname } dateOfBirth tier { code }
+                          manager { staff { code } provider { code } } } }
+  }
+}
+"""
+
 FILTERED = """
 query Filtered($crn: ID!, $filter: ContactFilter, $after: String, $first: Int!) {
   case(crn: $crn) {
@@ -147,7 +169,6 @@ BY_CRNS = [
 ]
 
 FALLBACK = [
-    ("search", documents.SEARCH, {"name": "smith"}),
     ("entities", documents.ENTITIES, {"r": [{"__typename": "Case", "crn": "X000001"}]}),
     ("me", "{ me { username clientId roles } }", {}),
     ("partner", "query($crn: ID!) { case(crn: $crn) { crn partner { status } } }", None),
@@ -156,3 +177,4 @@ FALLBACK = [
 
 # Every document of the corpus must at least parse: a typo here would quietly test nothing.
 assert all(parse(document) for _, document, *_ in (*BY_CRN, *BY_CRNS, *FALLBACK))
+assert all(parse(document) for document in (CASELOAD, SEARCH_PAGES, documents.SEARCH))

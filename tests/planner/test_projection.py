@@ -122,6 +122,19 @@ async def test_planned_answers_are_the_same_bytes(both: Both, world: World) -> N
         assert planned.content == classic.content
 
 
+@pytest.mark.parametrize("first", [0, 1, 100, 101])
+async def test_page_sizes_written_in_the_document(both: Both, world: World, first: int) -> None:
+    """A page size the limits refuse is refused on both paths alike, projected or not."""
+    document = (
+        "query($crn: ID!) { case(crn: $crn) { crn "
+        f"contacts(first: {first}) {{ totalCount edges {{ node {{ id date }} }} }} }} }}"
+    )
+    body = await both.same(document, {"crn": world.ordinary[7]})
+    assert body["path"] == "planned"
+    codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+    assert codes == ({"BAD_USER_INPUT"} if first > 100 else set())
+
+
 async def test_postgresql_json_text_is_the_encoders(sql: Any) -> None:
     """``to_json`` escapes text exactly as the response encoder does."""
     text = "".join(chr(i) for i in range(1, 128)) + "é€😀\u2028\u2029\ufeff"
