@@ -1,4 +1,4 @@
-"""Arguments shared by the case queries: CRNs and page sizes."""
+"""Arguments shared by the case queries: CRNs, organisation codes and page sizes."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ def checked_crn(crn: str) -> str:
     if not CRN_PATTERN.fullmatch(canonical):
         raise bad_input("a CRN is a letter followed by six digits, e.g. X320741")
     return canonical
+
+
+def organisation_code(code: str) -> str:
+    """An officer, team or provider code as nDelius stores it (upper case, no padding)."""
+    return code.strip().upper()
 
 
 def checked_page_size(first: int, limits: Limits) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from adapters.queries import CaseloadPosition, CaseSearchSpec
 from adapters.records import CasePage, CaseRecord
-from resolvers.cases import checked_page_size
+from resolvers.cases import checked_page_size, organisation_code
 from resolvers.context import Context
 from resolvers.cursors import caseload_cursor, caseload_position, offset_cursor, offset_position
 from resolvers.errors import bad_input
@@ -57,7 +57,7 @@ async def caseload_page(
     size = checked_page_size(first, context.limits)
     position = caseload_position(after) if after is not None else None
     page = await context.delius.caseload(
-        staff_code.strip().upper(), size, position, scope_of(context)
+        organisation_code(staff_code), size, position, scope_of(context)
     )
     cursors = [
         caseload_cursor(CaseloadPosition(surname=r.surname, forename=r.forename, crn=r.crn))

@@ -9,16 +9,19 @@ adapter record. A field missing here sends the whole document to graphql-core.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from adapters.queries import CaseSearchSpec, ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
-from resolvers.cases import checked_page_size
+from resolvers.cases import checked_page_size, organisation_code
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position
+from resolvers.delius_loaders import DeliusLoaders
 from resolvers.errors import PublicError, bad_input
 from resolvers.lists import CaseListPage, caseload_page, search_page
+from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
 from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
 from resolvers.viewer import Role
@@ -184,6 +187,15 @@ async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:
     return await caseload_page(context, str(args["staffCode"]), args["first"], args["after"])
 
 
+def _by_code(loader: Callable[[DeliusLoaders], KeyLoader[str, Any]]) -> Call:
+    """A root field reading one organisation record by code, as its ``resolve_reference``."""
+
+    async def run(source: None, args: Args, context: Context) -> Any:
+        return await loader(context.delius).load(organisation_code(str(args["code"])))
+
+    return Call(run)
+
+
 async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> CaseView:
     return await view_of(context, edge[1])
 
@@ -206,6 +218,9 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "cases": Call(_cases),
         "searchCases": Call(_search),
         "caseload": Call(_caseload),
+        "staff": _by_code(lambda d: d.staff_by_code),
+        "team": _by_code(lambda d: d.team_by_code),
+        "provider": _by_code(lambda d: d.provider_by_code),
     },
     "CaseConnection": {
         "edges": Sync(lambda page, a, c: page.edges, safe=True),

@@ -68,3 +68,34 @@ async def test_searches_page_the_same_way(both: Both, world: World, sql: Any) ->
             assert await pages(both, corpus.SEARCH_PAGES, variables, headers) >= 1
     body = await both.same(documents.SEARCH, {"name": row["surname"]})
     assert body["path"] == "planned"
+
+
+ORGANISATION = """
+query Organisation($staff: ID!, $team: ID!, $provider: ID!) {
+  staff(code: $staff) { code forename surname grade { code description } unallocated
+                        teams { code description telephone provider { code isPrivate } } }
+  team(code: $team) { code description telephone provider { code description isPrivate } }
+  provider(code: $provider) { code description isPrivate }
+}
+"""
+
+
+async def test_staff_teams_and_providers_by_code(both: Both, world: World, sql: Any) -> None:
+    row = await sql.fetchrow(
+        """SELECT s.officer_code, tm.code AS team, pa.code AS provider FROM staff s
+           JOIN staff_team st ON st.staff_id = s.staff_id JOIN team tm ON tm.team_id = st.team_id
+           JOIN probation_area pa ON pa.probation_area_id = tm.probation_area_id LIMIT 1"""
+    )
+    known = {k: row[c].strip() for k, c in (("staff", 0), ("team", 1), ("provider", 2))}
+    shapes = [
+        known,
+        {k: f" {v.lower()} " for k, v in known.items()},
+        {"staff": "Z99ZZZZ", "team": "Z99Z99", "provider": "Z99"},
+    ]
+    for headers in world.callers.values():
+        for variables in shapes:
+            body = await both.same(ORGANISATION, variables, headers=headers)
+            assert body["path"] == "planned"
+    body = await both.same(ORGANISATION, shapes[1], headers=world.callers["system"])
+    assert body["data"]["staff"]["code"] == known["staff"]
+    assert body["data"]["team"]["provider"]["code"] == known["provider"]
