@@ -28,25 +28,49 @@ _COLUMNS = """
     e.event_number
 """
 
-_FROM = """
-    contact c
-    JOIN r_contact_type ct ON ct.contact_type_id = c.contact_type_id
-    LEFT JOIN r_contact_outcome_type ot ON ot.contact_outcome_type_id = c.contact_outcome_type_id
-    LEFT JOIN event e ON e.event_id = c.event_id AND e.soft_deleted = 0
+
+def contact_tables(c: str, ct: str, ot: str, e: str) -> str:
+    """A contact with its type, its outcome and its live event, under the given aliases."""
+    return f"""
+    contact {c}
+    JOIN r_contact_type {ct} ON {ct}.contact_type_id = {c}.contact_type_id
+    LEFT JOIN r_contact_outcome_type {ot}
+           ON {ot}.contact_outcome_type_id = {c}.contact_outcome_type_id
+    LEFT JOIN event {e} ON {e}.event_id = {c}.event_id AND {e}.soft_deleted = 0
 """
 
-_TIME_OF_DAY = "COALESCE(c.contact_start_time::time, TIME '00:00')"
-_NEWEST_FIRST = f"c.contact_date DESC, {_TIME_OF_DAY} DESC, c.contact_id DESC"
+
+def time_of_day(c: str) -> str:
+    """A contact's time of day for ordering: its start time, or midnight without one."""
+    return f"COALESCE({c}.contact_start_time::time, TIME '00:00')"
+
+
+def newest_first(c: str) -> str:
+    """The order of a case's activity log."""
+    return f"{c}.contact_date DESC, {time_of_day(c)} DESC, {c}.contact_id DESC"
+
+
+def earliest_first(c: str) -> str:
+    """The order in which appointments come up."""
+    return f"{c}.contact_date, {time_of_day(c)}, {c}.contact_id"
+
+
+def upcoming_appointment(c: str, ct: str) -> str:
+    """An appointment without an outcome yet, later today (from its start) or after."""
+    return f"""{ct}.attendance_contact = 'Y' AND {c}.contact_outcome_type_id IS NULL
+  AND ({c}.contact_date > CURRENT_DATE
+       OR ({c}.contact_date = CURRENT_DATE
+           AND ({c}.contact_start_time IS NULL OR {c}.contact_start_time::time >= LOCALTIME)))"""
+
+
+_FROM = contact_tables("c", "ct", "ot", "e")
 
 _NEXT_APPOINTMENTS = f"""
 SELECT DISTINCT ON (c.offender_id) {_COLUMNS}
 FROM {_FROM}
 WHERE c.offender_id = ANY($1::bigint[]) AND c.soft_deleted = 0
-  AND ct.attendance_contact = 'Y' AND c.contact_outcome_type_id IS NULL
-  AND (c.contact_date > CURRENT_DATE
-       OR (c.contact_date = CURRENT_DATE
-           AND (c.contact_start_time IS NULL OR c.contact_start_time::time >= LOCALTIME)))
-ORDER BY c.offender_id, c.contact_date, {_TIME_OF_DAY}, c.contact_id
+  AND {upcoming_appointment("c", "ct")}
+ORDER BY c.offender_id, {earliest_first("c")}
 """
 
 _BY_ID = f"""
@@ -106,7 +130,7 @@ class _Conditions:
             conditions.add("e.event_number = {}::text", str(spec.event_number))
         if after is not None:
             conditions.add(
-                f"(c.contact_date, {_TIME_OF_DAY}, c.contact_id) < ({{}}, {{}}, {{}})",
+                f"(c.contact_date, {time_of_day('c')}, c.contact_id) < ({{}}, {{}}, {{}})",
                 after.date,
                 after.time_of_day,
                 after.contact_id,
@@ -151,7 +175,7 @@ class ContactQueries:
             CROSS JOIN LATERAL (
                 SELECT {_COLUMNS} FROM {_FROM}
                 WHERE {" AND ".join(conditions.sql)}
-                ORDER BY {_NEWEST_FIRST}
+                ORDER BY {newest_first("c")}
                 LIMIT {limit}
             ) page
         """

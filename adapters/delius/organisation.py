@@ -45,6 +45,21 @@ _STAFF_BY_CODE = (
     f"SELECT {_STAFF_COLUMNS} FROM staff s {_STAFF_GRADE} WHERE s.officer_code = ANY($1::bpchar[])"
 )
 
+
+def manager_tables(om: str, s: str, tm: str, pa: str, gr: str) -> str:
+    """An allocation with its member of staff (and grade), team and provider, by alias."""
+    return f"""offender_manager {om}
+JOIN staff {s} ON {s}.staff_id = {om}.allocation_staff_id
+JOIN team {tm} ON {tm}.team_id = {om}.team_id
+JOIN probation_area {pa} ON {pa}.probation_area_id = {om}.probation_area_id
+LEFT JOIN r_standard_reference_list {gr} ON {gr}.standard_reference_list_id = {s}.staff_grade_id"""
+
+
+def manager_order(om: str) -> str:
+    """A case's allocations: the active one first, then newest first."""
+    return f"{om}.active_flag DESC, {om}.allocation_date DESC, {om}.offender_manager_id DESC"
+
+
 _MANAGERS = f"""
 SELECT om.offender_manager_id, om.offender_id, om.allocation_date, om.end_date, om.active_flag,
        {_STAFF_COLUMNS},
@@ -52,13 +67,9 @@ SELECT om.offender_manager_id, om.offender_id, om.allocation_date, om.end_date, 
        tm.telephone AS team_telephone, tm.probation_area_id AS team_provider_id,
        pa.probation_area_id AS provider_id, pa.code AS provider_code,
        pa.description AS provider_description, pa.private AS provider_private
-FROM offender_manager om
-JOIN staff s ON s.staff_id = om.allocation_staff_id
-JOIN team tm ON tm.team_id = om.team_id
-JOIN probation_area pa ON pa.probation_area_id = om.probation_area_id
-{_STAFF_GRADE}
+FROM {manager_tables("om", "s", "tm", "pa", "gr")}
 WHERE om.offender_id = ANY($1::bigint[]) AND om.soft_deleted = 0
-ORDER BY om.offender_id, om.active_flag DESC, om.allocation_date DESC, om.offender_manager_id DESC
+ORDER BY om.offender_id, {manager_order("om")}
 """
 
 

@@ -1,0 +1,392 @@
+"""How each entity of the projection vocabulary is read in SQL, as JSON text.
+
+Every entity is read with the same tables, filters, order and decoding as its
+per-relation read (organisation.py, events.py, registrations.py, contacts.py), so the two
+always agree; tests/planner holds them to it. ``projected.Statement`` assembles these into
+one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from adapters.delius.contacts import (
+    contact_tables,
+    earliest_first,
+    newest_first,
+    upcoming_appointment,
+)
+from adapters.delius.json_sql import (
+    NUMBER,
+    event_number,
+    one,
+    opening_key,
+    strip,
+    text_literal,
+    wall_time_sql,
+    yes_no,
+)
+from adapters.delius.organisation import manager_order, manager_tables
+from adapters.projection import NotProjectable, Relation, target
+
+if TYPE_CHECKING:
+    from adapters.delius.projected import Statement
+
+Scope = Mapping[str, str]
+"""The aliases (or, for a code-list entry, the expressions) one row is read through."""
+
+ColumnSql = Callable[[Scope], str]
+RelationSql = Callable[["Statement", Relation, Scope], str]
+
+MISSING = '"\\u001fcasegraph:missing\\u001f"'
+"""What a relation of ``MAY_BE_MISSING`` reads as when it has no row: a JSON string no
+column can hold unless its text holds the same control characters (and then the case is
+merely read the slower way)."""
+
+
+def _coded(
+    code: Callable[[Scope], str],
+    description: Callable[[Scope], str],
+    *,
+    decoded: bool = True,
+    default: tuple[str, str] | None = None,
+) -> RelationSql:
+    """A code-list entry. ``decoded``: as ``decode.coded`` (code stripped, null when the
+    row points at no entry, or ``default``); otherwise taken as stored."""
+
+    def build(statement: Statement, relation: Relation, scope: Scope) -> str:
+        raw_code, raw_description = code(scope), description(scope)
+        shown = {"code": strip(raw_code) if decoded else raw_code, "description": raw_description}
+        found = statement.object("coded", relation.fields, shown)
+        if not decoded:
+            return found
+        otherwise = "NULL"
+        if default is not None:
+            fallback = {
+                "code": f"{text_literal(default[0])}::text",
+                "description": f"{text_literal(default[1])}::text",
+            }
+            otherwise = statement.object("coded", relation.fields, fallback)
+        return (
+            f"(CASE WHEN {raw_code} IS NULL OR {raw_description} IS NULL "
+            f"THEN {otherwise} ELSE {found} END)"
+        )
+
+    return build
+
+
+def _nested(entity: str, stems: Sequence[str]) -> RelationSql:
+    """A related record read through aliases of the parent's row (a joined table)."""
+
+    def build(statement: Statement, relation: Relation, scope: Scope) -> str:
+        return statement.object(entity, relation.fields, {s: scope[s] for s in stems})
+
+    return build
+
+
+# -- managers: offender_manager om, staff s, grade gr, team tm, probation_area pa --------------
+
+_MANAGER_STEMS = ("om", "s", "gr", "tm", "pa")
+
+
+def _case_managers(a: Scope, scope: Scope) -> str:
+    """FROM and WHERE for the live allocations of the case in ``scope``."""
+    om = a["om"]
+    return (
+        f"FROM {manager_tables(om, a['s'], a['tm'], a['pa'], a['gr'])} "
+        f"WHERE {om}.offender_id = {scope['o']}.offender_id AND {om}.soft_deleted = 0"
+    )
+
+
+def _current_manager(statement: Statement, relation: Relation, scope: Scope) -> str:
+    """The active allocation (``managers.current_of``): the first active one in order."""
+    a = statement.aliases(*_MANAGER_STEMS)
+    row = statement.object("manager", relation.fields, a)
+    return (
+        f"(SELECT {row} {_case_managers(a, scope)} AND {a['om']}.active_flag = 1 "
+        f"ORDER BY {manager_order(a['om'])} LIMIT 1)"
+    )
+
+
+def _manager_history(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases(*_MANAGER_STEMS)
+    return statement.array(
+        statement.object("manager", relation.fields, a),
+        manager_order(a["om"]),
+        _case_managers(a, scope),
+    )
+
+
+def _team_provider(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases("pa")
+    row = statement.object("provider", relation.fields, a)
+    return (
+        f"(SELECT {row} FROM probation_area {a['pa']} "
+        f"WHERE {a['pa']}.probation_area_id = {scope['tm']}.probation_area_id "
+        f"AND {a['pa']}.institution_id IS NULL)"
+    )
+
+
+# -- events: event e, disposal d, requirement r ------------------------------------------------
+
+
+def _events(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases("e")
+    e = a["e"]
+    active = f" AND {e}.active_flag = 1" if relation.active_only else ""
+    return statement.array(
+        statement.object("event", relation.fields, a),
+        f"{e}.referral_date DESC, {e}.event_id",
+        f"FROM event {e} WHERE {e}.offender_id = {scope['o']}.offender_id "
+        f"AND {e}.soft_deleted = 0 AND {e}.event_number ~ {NUMBER}{active}",
+    )
+
+
+def _sentence(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases("d", "dt", "u")
+    d, dt, u = a["d"], a["dt"], a["u"]
+    return (
+        f"(SELECT {statement.object('sentence', relation.fields, a)} "
+        f"FROM disposal {d} JOIN r_disposal_type {dt} "
+        f"ON {dt}.disposal_type_id = {d}.disposal_type_id "
+        f"LEFT JOIN r_standard_reference_list {u} "
+        f"ON {u}.standard_reference_list_id = {d}.entry_length_units_id "
+        f"WHERE {d}.event_id = {scope['e']}.event_id AND {d}.soft_deleted = 0 "
+        f"ORDER BY {d}.active_flag DESC, {d}.disposal_date DESC, {d}.disposal_id DESC LIMIT 1)"
+    )
+
+
+def _requirements(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases("r", "mc", "sc", "u")
+    r, mc, sc, u = a["r"], a["mc"], a["sc"], a["u"]
+    active = f" AND {r}.active_flag = 1" if relation.active_only else ""
+    return statement.array(
+        statement.object("requirement", relation.fields, a),
+        f"{r}.start_date, {r}.rqmnt_id",
+        f"FROM rqmnt {r} "
+        f"LEFT JOIN r_rqmnt_type_main_category {mc} "
+        f"ON {mc}.rqmnt_type_main_category_id = {r}.rqmnt_type_main_category_id "
+        f"LEFT JOIN r_standard_reference_list {sc} "
+        f"ON {sc}.standard_reference_list_id = {r}.rqmnt_type_sub_category_id "
+        f"LEFT JOIN r_standard_reference_list {u} "
+        f"ON {u}.standard_reference_list_id = {mc}.units_id "
+        f"WHERE {r}.disposal_id = {scope['d']}.disposal_id AND {r}.soft_deleted = 0{active}",
+    )
+
+
+# -- registrations: registration g, type rt, level lv, category ct -----------------------------
+
+
+def _registrations(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases("g", "rt", "lv", "ct")
+    g, rt, lv, ct = a["g"], a["rt"], a["lv"], a["ct"]
+    active = f" AND {g}.deregistered <> 1" if relation.active_only else ""
+    return statement.array(
+        statement.object("registration", relation.fields, a),
+        f"{g}.registration_date DESC, {g}.registration_id",
+        f"FROM registration {g} JOIN r_register_type {rt} "
+        f"ON {rt}.register_type_id = {g}.register_type_id "
+        f"LEFT JOIN r_standard_reference_list {lv} "
+        f"ON {lv}.standard_reference_list_id = {g}.register_level_id "
+        f"LEFT JOIN r_standard_reference_list {ct} "
+        f"ON {ct}.standard_reference_list_id = {g}.register_category_id "
+        f"WHERE {g}.offender_id = {scope['o']}.offender_id AND {g}.soft_deleted = 0{active}",
+    )
+
+
+# -- contacts: contact c, type ct, outcome ot, event e -----------------------------------------
+
+_CONTACT_STEMS = ("c", "ct", "ot", "e")
+
+
+def _case_contacts(a: Scope, scope: Scope) -> str:
+    """FROM and WHERE for the live contacts of the case in ``scope``."""
+    c = a["c"]
+    return (
+        f"FROM {contact_tables(c, a['ct'], a['ot'], a['e'])} "
+        f"WHERE {c}.offender_id = {scope['o']}.offender_id AND {c}.soft_deleted = 0"
+    )
+
+
+def _next_appointment(statement: Statement, relation: Relation, scope: Scope) -> str:
+    a = statement.aliases(*_CONTACT_STEMS)
+    c = a["c"]
+    return (
+        f"(SELECT {statement.object('contact', relation.fields, a)} {_case_contacts(a, scope)} "
+        f"AND {upcoming_appointment(c, a['ct'])} ORDER BY {earliest_first(c)} LIMIT 1)"
+    )
+
+
+def _contact_page(statement: Statement, relation: Relation, scope: Scope) -> str:
+    """The first page of a case's contacts: edges, whether there are more, and the total."""
+    first = relation.first
+    if first < 1:
+        raise NotProjectable("contacts: first must be at least 1")
+    a = statement.aliases(*_CONTACT_STEMS, "page", "counted")
+    c, page = a["c"], a["page"]
+    edges = [f for f in relation.fields if isinstance(f, Relation) and f.name == "edges"]
+    columns = [
+        f"{statement.object('contact_edge', edge.fields, a)} AS edge{index}"
+        for index, edge in enumerate(edges)
+    ]
+    aggregates = [
+        f"COALESCE('[' || string_agg({page}.edge{index}, ',' ORDER BY {page}.rank) "
+        f"FILTER (WHERE {page}.rank <= {first}) || ']', '[]') AS edges{index}"
+        for index in range(len(edges))
+    ]
+    parts: list[str] = []
+    for position, field in enumerate(relation.fields):
+        kind = target("contact_page", field.name)
+        if field.name == "edges":
+            value = f"{a['counted']}.edges{edges.index(field)}"  # type: ignore[arg-type]
+        elif field.name == "page_info":
+            assert isinstance(field, Relation)
+            fetched = {"has_next_page": f"({a['counted']}.fetched > {first})"}
+            value = statement.object("page_info", field.fields, fetched)
+        elif field.name == "total_count" and kind is None:
+            b = statement.aliases("c", "ct")
+            value = (
+                f"(SELECT count(*) FROM contact {b['c']} JOIN r_contact_type {b['ct']} "
+                f"ON {b['ct']}.contact_type_id = {b['c']}.contact_type_id "
+                f"WHERE {b['c']}.offender_id = {scope['o']}.offender_id "
+                f"AND {b['c']}.soft_deleted = 0)::text"
+            )
+        else:
+            raise NotProjectable(f"contact_page.{field.name}")
+        parts += [opening_key(position, field.key), value]
+    rows = ", ".join([*columns, f"row_number() OVER (ORDER BY {newest_first(c)}) AS rank"])
+    counted = ", ".join([*aggregates, "count(*) AS fetched"])
+    return (
+        f"(SELECT concat({', '.join(parts)}, '}}') FROM ("
+        f"SELECT {counted} FROM (SELECT {rows} {_case_contacts(a, scope)} "
+        f"ORDER BY {newest_first(c)} LIMIT {first + 1}) {page}) {a['counted']})"
+    )
+
+
+COLUMNS: dict[str, dict[str, ColumnSql]] = {
+    "manager": {
+        "allocated_on": lambda a: f"{a['om']}.allocation_date",
+        "ended_on": lambda a: f"{a['om']}.end_date",
+    },
+    "staff": {
+        "code": lambda a: strip(f"{a['s']}.officer_code"),
+        "forename": lambda a: f"{a['s']}.forename",
+        "surname": lambda a: f"{a['s']}.surname",
+        "unallocated": lambda a: f"(right({strip(a['s'] + '.officer_code')}, 1) = 'U')",
+    },
+    "team": {
+        "code": lambda a: strip(f"{a['tm']}.code"),
+        "description": lambda a: f"{a['tm']}.description",
+        "telephone": lambda a: f"NULLIF({strip(a['tm'] + '.telephone')}, '')",
+    },
+    "provider": {
+        "code": lambda a: strip(f"{a['pa']}.code"),
+        "description": lambda a: f"{a['pa']}.description",
+        "is_private": lambda a: one(f"{a['pa']}.private"),
+    },
+    "event": {
+        "number": lambda a: event_number(f"{a['e']}.event_number"),
+        "active": lambda a: one(f"{a['e']}.active_flag"),
+        "referral_date": lambda a: f"{a['e']}.referral_date",
+        "conviction_date": lambda a: f"{a['e']}.conviction_date",
+        "in_breach": lambda a: one(f"{a['e']}.in_breach"),
+    },
+    "sentence": {
+        "date": lambda a: f"{a['d']}.disposal_date",
+        "length": lambda a: f"{a['d']}.length",
+        "length_units": lambda a: f"{a['u']}.code_description",
+        "expected_end_date": lambda a: (
+            f"COALESCE({a['d']}.entered_notional_end_date, {a['d']}.notional_end_date)"
+        ),
+        "termination_date": lambda a: f"{a['d']}.termination_date",
+    },
+    "requirement": {
+        "length": lambda a: f"{a['r']}.length",
+        "length_units": lambda a: f"{a['u']}.code_description",
+        "start_date": lambda a: f"{a['r']}.start_date",
+        "termination_date": lambda a: f"{a['r']}.termination_date",
+        "active": lambda a: one(f"{a['r']}.active_flag"),
+    },
+    "registration": {
+        "colour": lambda a: f"{a['rt']}.colour",
+        "registered_on": lambda a: f"{a['g']}.registration_date",
+        "next_review_on": lambda a: f"{a['g']}.next_review_date",
+        "review_overdue": lambda a: (
+            f"COALESCE({a['g']}.deregistered = 0 "
+            f"AND {a['g']}.next_review_date < CURRENT_DATE, FALSE)"
+        ),
+        "active": lambda a: f"(NOT {one(a['g'] + '.deregistered')})",
+    },
+    "contact": {
+        "id": lambda a: f"{a['c']}.contact_id::text",
+        "is_appointment": lambda a: f"({a['ct']}.attendance_contact IS NOT DISTINCT FROM 'Y')",
+        "date": lambda a: f"{a['c']}.contact_date",
+        "start": lambda a: wall_time_sql(f"{a['c']}.contact_date", f"{a['c']}.contact_start_time"),
+        "end": lambda a: wall_time_sql(f"{a['c']}.contact_date", f"{a['c']}.contact_end_time"),
+        "attended": lambda a: yes_no(f"{a['c']}.attended"),
+        "complied": lambda a: yes_no(f"{a['c']}.complied"),
+        "sensitive": lambda a: (
+            f"(COALESCE({a['c']}.sensitive, {a['ct']}.sensitive_contact) IS NOT DISTINCT FROM 'Y')"
+        ),
+        "event_number": lambda a: event_number(f"{a['e']}.event_number"),
+        "version": lambda a: f"{a['c']}.row_version",
+    },
+    "page_info": {"has_next_page": lambda a: a["has_next_page"]},
+    "coded": {"code": lambda a: a["code"], "description": lambda a: a["description"]},
+}
+
+RELATIONS: dict[str, dict[str, RelationSql]] = {
+    "case": {
+        "manager": _current_manager,
+        "manager_history": _manager_history,
+        "events": _events,
+        "registrations": _registrations,
+        "next_appointment": _next_appointment,
+        "contacts": _contact_page,
+    },
+    "manager": {
+        "staff": _nested("staff", ("s", "gr")),
+        "team": _nested("team", ("tm",)),
+        "provider": _nested("provider", ("pa",)),
+    },
+    "staff": {
+        "grade": _coded(lambda a: f"{a['gr']}.code_value", lambda a: f"{a['gr']}.code_description")
+    },
+    "team": {"provider": _team_provider},
+    "event": {"sentence": _sentence},
+    "sentence": {
+        "type": _coded(
+            lambda a: f"{a['dt']}.disposal_type_code",
+            lambda a: f"{a['dt']}.description",
+            decoded=False,
+        ),
+        "requirements": _requirements,
+    },
+    "requirement": {
+        "category": _coded(
+            lambda a: f"{a['mc']}.code",
+            lambda a: f"{a['mc']}.description",
+            default=("", "Not recorded"),
+        ),
+        "sub_category": _coded(
+            lambda a: f"{a['sc']}.code_value", lambda a: f"{a['sc']}.code_description"
+        ),
+    },
+    "registration": {
+        "type": _coded(
+            lambda a: f"{a['rt']}.code", lambda a: f"{a['rt']}.description", decoded=False
+        ),
+        "level": _coded(lambda a: f"{a['lv']}.code_value", lambda a: f"{a['lv']}.code_description"),
+        "category": _coded(
+            lambda a: f"{a['ct']}.code_value", lambda a: f"{a['ct']}.code_description"
+        ),
+    },
+    "contact": {
+        "type": _coded(
+            lambda a: f"{a['ct']}.code", lambda a: f"{a['ct']}.description", decoded=False
+        ),
+        "outcome": _coded(lambda a: f"{a['ot']}.code", lambda a: f"{a['ot']}.description"),
+    },
+    "contact_edge": {"node": _nested("contact", _CONTACT_STEMS)},
+}
