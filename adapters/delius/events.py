@@ -18,12 +18,28 @@ from adapters.records import (
     SentenceRecord,
 )
 
-_EVENTS = """
+
+def event_order(e: str) -> str:
+    """A case's events: newest referral first."""
+    return f"{e}.referral_date DESC, {e}.event_id"
+
+
+def sentence_order(d: str) -> str:
+    """An event's live disposals, the one that stands first: active, then the latest."""
+    return f"{d}.active_flag DESC, {d}.disposal_date DESC, {d}.disposal_id DESC"
+
+
+def requirement_order(r: str) -> str:
+    """A sentence's requirements, in start order."""
+    return f"{r}.start_date, {r}.rqmnt_id"
+
+
+_EVENTS = f"""
 SELECT e.event_id, e.offender_id, e.event_number, e.active_flag, e.referral_date,
        e.conviction_date, e.in_breach
 FROM event e
 WHERE e.offender_id = ANY($1::bigint[]) AND e.soft_deleted = 0
-ORDER BY e.offender_id, e.referral_date DESC, e.event_id
+ORDER BY e.offender_id, {event_order("e")}
 """
 
 _OFFENCES = """
@@ -41,7 +57,7 @@ ORDER BY 1, 2 DESC, 6 NULLS LAST, 3
 
 # At most one disposal per event; should legacy data hold two live ones, the active,
 # latest one wins.
-_SENTENCES = """
+_SENTENCES = f"""
 SELECT DISTINCT ON (d.event_id)
        d.disposal_id, d.event_id, dt.disposal_type_code, dt.description, d.disposal_date,
        d.length, u.code_description AS units,
@@ -51,10 +67,10 @@ FROM disposal d
 JOIN r_disposal_type dt ON dt.disposal_type_id = d.disposal_type_id
 LEFT JOIN r_standard_reference_list u ON u.standard_reference_list_id = d.entry_length_units_id
 WHERE d.event_id = ANY($1::bigint[]) AND d.soft_deleted = 0
-ORDER BY d.event_id, d.active_flag DESC, d.disposal_date DESC, d.disposal_id DESC
+ORDER BY d.event_id, {sentence_order("d")}
 """
 
-_REQUIREMENTS = """
+_REQUIREMENTS = f"""
 SELECT r.rqmnt_id, r.disposal_id, mc.code AS category_code, mc.description AS category_description,
        sc.code_value AS sub_code, sc.code_description AS sub_description, r.length,
        u.code_description AS units, r.start_date, r.termination_date, r.active_flag
@@ -65,7 +81,7 @@ LEFT JOIN r_standard_reference_list sc
        ON sc.standard_reference_list_id = r.rqmnt_type_sub_category_id
 LEFT JOIN r_standard_reference_list u ON u.standard_reference_list_id = mc.units_id
 WHERE r.disposal_id = ANY($1::bigint[]) AND r.soft_deleted = 0
-ORDER BY r.disposal_id, r.start_date, r.rqmnt_id
+ORDER BY r.disposal_id, {requirement_order("r")}
 """
 
 _CUSTODY = """

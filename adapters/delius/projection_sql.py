@@ -17,6 +17,7 @@ from adapters.delius.contacts import (
     newest_first,
     upcoming_appointment,
 )
+from adapters.delius.events import event_order, requirement_order, sentence_order
 from adapters.delius.json_sql import (
     NUMBER,
     event_number,
@@ -28,6 +29,7 @@ from adapters.delius.json_sql import (
     yes_no,
 )
 from adapters.delius.organisation import manager_order, manager_tables
+from adapters.delius.registrations import registration_order
 from adapters.projection import NotProjectable, Relation, target
 
 if TYPE_CHECKING:
@@ -137,7 +139,7 @@ def _events(statement: Statement, relation: Relation, scope: Scope) -> str:
     active = f" AND {e}.active_flag = 1" if relation.active_only else ""
     return statement.array(
         statement.object("event", relation.fields, a),
-        f"{e}.referral_date DESC, {e}.event_id",
+        event_order(e),
         f"FROM event {e} WHERE {e}.offender_id = {scope['o']}.offender_id "
         f"AND {e}.soft_deleted = 0 AND {e}.event_number ~ {NUMBER}{active}",
     )
@@ -153,7 +155,7 @@ def _sentence(statement: Statement, relation: Relation, scope: Scope) -> str:
         f"LEFT JOIN r_standard_reference_list {u} "
         f"ON {u}.standard_reference_list_id = {d}.entry_length_units_id "
         f"WHERE {d}.event_id = {scope['e']}.event_id AND {d}.soft_deleted = 0 "
-        f"ORDER BY {d}.active_flag DESC, {d}.disposal_date DESC, {d}.disposal_id DESC LIMIT 1)"
+        f"ORDER BY {sentence_order(d)} LIMIT 1)"
     )
 
 
@@ -163,7 +165,7 @@ def _requirements(statement: Statement, relation: Relation, scope: Scope) -> str
     active = f" AND {r}.active_flag = 1" if relation.active_only else ""
     return statement.array(
         statement.object("requirement", relation.fields, a),
-        f"{r}.start_date, {r}.rqmnt_id",
+        requirement_order(r),
         f"FROM rqmnt {r} "
         f"LEFT JOIN r_rqmnt_type_main_category {mc} "
         f"ON {mc}.rqmnt_type_main_category_id = {r}.rqmnt_type_main_category_id "
@@ -184,7 +186,7 @@ def _registrations(statement: Statement, relation: Relation, scope: Scope) -> st
     active = f" AND {g}.deregistered <> 1" if relation.active_only else ""
     return statement.array(
         statement.object("registration", relation.fields, a),
-        f"{g}.registration_date DESC, {g}.registration_id",
+        registration_order(g),
         f"FROM registration {g} JOIN r_register_type {rt} "
         f"ON {rt}.register_type_id = {g}.register_type_id "
         f"LEFT JOIN r_standard_reference_list {lv} "

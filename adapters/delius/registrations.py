@@ -8,7 +8,13 @@ from adapters.delius import decode
 from adapters.delius.database import Database
 from adapters.records import CodedValue, RegistrationRecord
 
-_REGISTRATIONS = """
+
+def registration_order(rg: str) -> str:
+    """A case's registrations: newest first."""
+    return f"{rg}.registration_date DESC, {rg}.registration_id"
+
+
+_REGISTRATIONS = f"""
 SELECT rg.registration_id, rg.offender_id, rt.code, rt.description, rt.colour,
        lv.code_value AS level_code, lv.code_description AS level_description,
        ct.code_value AS category_code, ct.code_description AS category_description,
@@ -19,7 +25,7 @@ JOIN r_register_type rt ON rt.register_type_id = rg.register_type_id
 LEFT JOIN r_standard_reference_list lv ON lv.standard_reference_list_id = rg.register_level_id
 LEFT JOIN r_standard_reference_list ct ON ct.standard_reference_list_id = rg.register_category_id
 WHERE rg.offender_id = ANY($1::bigint[]) AND rg.soft_deleted = 0
-ORDER BY rg.offender_id, rg.registration_date DESC, rg.registration_id
+ORDER BY rg.offender_id, {registration_order("rg")}
 """
 
 
