@@ -24,7 +24,7 @@ from resolvers.audit import Outcome
 from resolvers.cases import checked_crn
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, PublicError
-from resolvers.managers import current_of
+from resolvers.managers import current_manager, current_of
 from resolvers.viewer import Caller, Role
 
 EXCLUDED_DEFAULT = "You are excluded from viewing this case."
@@ -132,18 +132,17 @@ async def view_of(context: Context, record: CaseRecord) -> CaseView:
 
 async def holder_of(context: Context, record: CaseRecord) -> str | None:
     """The code of the provider whose practitioner currently manages the case."""
-    return _holder(await context.delius.managers.load(record.offender_id))
+    return _provider_of(await current_manager(context, record.offender_id))
 
 
 async def holders_of(context: Context, records: Sequence[CaseRecord]) -> list[str | None]:
     """``holder_of`` for many cases, in one batch."""
     found = await context.delius.managers.load_many([r.offender_id for r in records])
-    return [_holder(managers) for managers in found]
+    return [_provider_of(current_of(managers)) for managers in found]
 
 
-def _holder(managers: Sequence[ManagerRecord] | None) -> str | None:
-    current = current_of(managers)
-    return current.provider.code if current is not None else None
+def _provider_of(manager: ManagerRecord | None) -> str | None:
+    return manager.provider.code if manager is not None else None
 
 
 def _out_of_scope(context: Context, record: CaseRecord, holder: str | None) -> PublicError | None:

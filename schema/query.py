@@ -27,6 +27,15 @@ class CaseSearch:
     pnc_number: str | None = strawberry.field(default=None, description="Exact PNC number.")
     noms_number: str | None = strawberry.field(default=None, description="Exact NOMS number.")
 
+    def to_spec(self) -> CaseSearchSpec:
+        """The adapter's form of these criteria."""
+        return CaseSearchSpec(
+            name=self.name,
+            date_of_birth=self.date_of_birth,
+            pnc_number=self.pnc_number,
+            noms_number=self.noms_number,
+        )
+
 
 @strawberry.type(description="The caller, as the API sees them.")
 class Viewer:
@@ -81,13 +90,7 @@ class Query:
         first: Annotated[int, strawberry.argument(description="Page size (0 to 100).")] = 20,
         after: Annotated[str | None, strawberry.argument(description="Previous endCursor.")] = None,
     ) -> CaseConnection:
-        spec = CaseSearchSpec(
-            name=query.name,
-            date_of_birth=query.date_of_birth,
-            pnc_number=query.pnc_number,
-            noms_number=query.noms_number,
-        )
-        return CaseConnection.of(await search_page(info.context, spec, first, after))
+        return CaseConnection.of(await search_page(info.context, query.to_spec(), first, after))
 
     @strawberry.field(
         description="The cases currently managed by one member of staff.",

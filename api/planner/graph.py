@@ -10,9 +10,9 @@ adapter record. A field missing here sends the whole document to graphql-core.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from adapters.queries import CaseSearchSpec, ContactFilterSpec, ContactPageRequest
+from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
 from resolvers.cases import checked_page_size, organisation_code
@@ -26,6 +26,9 @@ from resolvers.managers import current_of
 from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
 from resolvers.viewer import Role
 from schema.contacts import ContactFilter
+from schema.query import CaseSearch
+
+T = TypeVar("T")
 
 
 class ContactSlice(NamedTuple):
@@ -89,20 +92,24 @@ def _main_address(records: Any, key: Any, view: Any, args: Args, context: Contex
     return next((r for r in records or () if r.current and r.status.code == "M"), None)
 
 
-def contact_filter(given: Any) -> ContactFilter:
-    """The argument as the resolver receives it (graphql-core gives a dict by field name)."""
-    if given is None:
-        return ContactFilter()
-    if isinstance(given, ContactFilter):
+def input_of(cls: type[T], given: Any) -> T:
+    """An input object as its resolver receives it (graphql-core gives a dict by GraphQL
+    field name, strawberry an instance)."""
+    if isinstance(given, cls):
         return given
-    fields = ContactFilter.__strawberry_definition__.fields  # type: ignore[attr-defined]
-    return ContactFilter(
+    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    return cls(
         **{
             f.python_name: given[name]
             for f in fields
             if (name := f.graphql_name or _camel(f.python_name)) in given
         }
     )
+
+
+def contact_filter(given: Any) -> ContactFilter:
+    """The ``filter`` argument as the resolver receives it (none: every contact)."""
+    return ContactFilter() if given is None else input_of(ContactFilter, given)
 
 
 def _contact_request(view: CaseView, args: Args, context: Context) -> ContactPageRequest:
@@ -168,19 +175,9 @@ async def _cases(source: None, args: Args, context: Context) -> list[CaseView | 
     return await views_of_crns(context, [str(crn) for crn in crns])
 
 
-def search_spec(given: Any) -> CaseSearchSpec:
-    """The ``query`` argument as the search reads it (graphql-core gives a dict by GraphQL
-    field name, strawberry a ``CaseSearch``)."""
-    if not isinstance(given, dict):
-        given = {_camel(name): getattr(given, name) for name in _SEARCH_FIELDS}
-    return CaseSearchSpec(**{name: given.get(_camel(name)) for name in _SEARCH_FIELDS})
-
-
-_SEARCH_FIELDS = ("name", "date_of_birth", "pnc_number", "noms_number")
-
-
 async def _search(source: None, args: Args, context: Context) -> CaseListPage:
-    return await search_page(context, search_spec(args["query"]), args["first"], args["after"])
+    criteria = input_of(CaseSearch, args["query"]).to_spec()
+    return await search_page(context, criteria, args["first"], args["after"])
 
 
 async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:

@@ -147,53 +147,44 @@ async def test_a_team_without_a_provider_reads_as_incomplete(dsn: str) -> None:
     """A team of an establishment has no provider the graph can show: the case is read
     through its loaders instead (which report the missing provider as graphql-core does)."""
     connection = await asyncpg.connect(dsn)
+    transaction = connection.transaction()
+    await transaction.start()
     try:
-        async with connection.transaction():
-            row = await connection.fetchrow(
-                """SELECT om.offender_id, tm.probation_area_id FROM offender_manager om
-                   JOIN team tm ON tm.team_id = om.team_id
-                   WHERE om.active_flag = 1 AND om.soft_deleted = 0 LIMIT 1"""
-            )
-            projection = CaseProjection(
-                (
-                    Relation(
-                        "manager",
-                        "manager",
-                        (
-                            Relation(
-                                "team",
-                                "team",
-                                (Relation("provider", "provider", (Column("code", "code"),)),),
-                            ),
+        row = await connection.fetchrow(
+            """SELECT om.offender_id, tm.probation_area_id FROM offender_manager om
+               JOIN team tm ON tm.team_id = om.team_id
+               WHERE om.active_flag = 1 AND om.soft_deleted = 0 LIMIT 1"""
+        )
+        projection = CaseProjection(
+            (
+                Relation(
+                    "manager",
+                    "manager",
+                    (
+                        Relation(
+                            "team",
+                            "team",
+                            (Relation("provider", "provider", (Column("code", "code"),)),),
                         ),
                     ),
-                )
+                ),
             )
-            statement = projection_statement(projection)
-            before = await connection.fetchrow(statement, [row["offender_id"]])
-            await connection.execute(
-                """UPDATE probation_area SET (institution_id, establishment) =
-                   (SELECT institution_id, establishment FROM r_institution LIMIT 1)
-                   WHERE probation_area_id = $1""",
-                row["probation_area_id"],
-            )
-            after = await connection.fetchrow(statement, [row["offender_id"]])
-            raise _RollBack
-    except _RollBack:
-        pass
+        )
+        statement = projection_statement(projection)
+        before = await connection.fetchrow(statement, [row["offender_id"]])
+        await connection.execute(
+            """UPDATE probation_area SET (institution_id, establishment) =
+               (SELECT institution_id, establishment FROM r_institution LIMIT 1)
+               WHERE probation_area_id = $1""",
+            row["probation_area_id"],
+        )
+        after = await connection.fetchrow(statement, [row["offender_id"]])
     finally:
+        await transaction.rollback()  # the change to probation_area is never committed
         await connection.close()
     assert projected_case(tuple(before[1:])).complete
     assert orjson.loads(before[1])["team"]["provider"]["code"]
     assert not projected_case(tuple(after[1:])).complete
-
-
-def _provider_code() -> Relation:
-    return Relation("provider", "provider", (Column("code", "code"),))
-
-
-class _RollBack(Exception):
-    """Leaves the test's transaction without committing it."""
 
 
 async def test_every_name_of_the_vocabulary_reads_as_json(sql: Any, world: World) -> None:
