@@ -35,9 +35,17 @@ _STAFF_COLUMNS = """
     s.staff_id, s.officer_code, s.forename, s.surname, s.probation_area_id,
     gr.code_value AS grade_code, gr.code_description AS grade_description
 """
-_STAFF_GRADE = (
-    "LEFT JOIN r_standard_reference_list gr ON gr.standard_reference_list_id = s.staff_grade_id"
-)
+
+
+def staff_grade(s: str, gr: str) -> str:
+    """The join from a member of staff to their grade, which may be missing."""
+    return (
+        f"LEFT JOIN r_standard_reference_list {gr} "
+        f"ON {gr}.standard_reference_list_id = {s}.staff_grade_id"
+    )
+
+
+_STAFF_GRADE = staff_grade("s", "gr")
 _STAFF_BY_ID = (
     f"SELECT {_STAFF_COLUMNS} FROM staff s {_STAFF_GRADE} WHERE s.staff_id = ANY($1::bigint[])"
 )
@@ -52,7 +60,7 @@ def manager_tables(om: str, s: str, tm: str, pa: str, gr: str) -> str:
 JOIN staff {s} ON {s}.staff_id = {om}.allocation_staff_id
 JOIN team {tm} ON {tm}.team_id = {om}.team_id
 JOIN probation_area {pa} ON {pa}.probation_area_id = {om}.probation_area_id
-LEFT JOIN r_standard_reference_list {gr} ON {gr}.standard_reference_list_id = {s}.staff_grade_id"""
+{staff_grade(s, gr)}"""
 
 
 def manager_order(om: str) -> str:
