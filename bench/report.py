@@ -17,7 +17,8 @@ from bench.seed_bench import cpu_model
 HEADING = "## Case Graph vs alternatives"
 BASELINE = "casegraph-1w"
 RATIO_TARGETS = (("postgraphile", "PostGraphile"), ("casegraph-1w-naive", "naive"),
-                 ("floor", "floor"), ("floor-audited", "audited floor"))  # fmt: skip
+                 ("floor-rows", "rows floor"), ("floor", "JSON floor"),
+                 ("floor-audited", "audited floor"))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,10 @@ def render(
         f"- Load: {settings}",
         "- Targets: `casegraph-Nw` is `casegraph serve --workers N`; `-naive` is the same "
         "with CASEGRAPH_LOADER_BATCHING=false; `postgraphile` is PostGraphile v5 (one Node "
-        "process); `floor` is bench/floor.py (one statement per request, JSON built by "
-        "PostgreSQL, one uvicorn worker); `floor-audited` is the same plus the two statements "
+        "process); `floor-rows` is bench/floor_rows.py (raw asyncpg: one statement per relation, "
+        "the answer written in Python, one uvicorn worker); `floor` is bench/floor.py (one "
+        "statement per request, JSON built by PostgreSQL, one uvicorn worker); "
+        "`floor-audited` is the JSON floor plus the two statements "
         "Case Graph may not skip (the limited-access check before the read, the audit rows "
         "before the answer). See bench/README.md for what each one answers.",
         "",

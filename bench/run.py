@@ -76,6 +76,7 @@ def targets(dsn: str, jwks: Path, workers: int, with_postgraphile: bool) -> Plan
         plan.append((servers.casegraph(dsn, jwks, workers=workers), corpus.QUERIES))
     if with_postgraphile:
         plan.append((servers.postgraphile(dsn), corpus.DB_ONLY))
+    plan.append((servers.floor_rows(dsn), corpus.DB_ONLY))
     plan.append((servers.floor(dsn), corpus.DB_ONLY))
     plan.append((servers.floor(dsn, audited=True), corpus.DB_ONLY))
     return plan

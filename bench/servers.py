@@ -74,6 +74,19 @@ def floor(dsn: str, *, audited: bool = False) -> ServerSpec:
     )  # fmt: skip
 
 
+def floor_rows(dsn: str) -> ServerSpec:
+    """The rows floor (raw asyncpg, the answer written in Python), under the same uvicorn
+    settings as ``casegraph serve``."""
+    return ServerSpec(
+        name="floor-rows",
+        command=(
+            sys.executable, "-m", "uvicorn", "bench.floor_rows:create_app", "--factory",
+            "--host", "127.0.0.1", "--workers", "1",
+        ),
+        env={"BENCH_FLOOR_DSN": dsn},
+    )  # fmt: skip
+
+
 def postgraphile(dsn: str) -> ServerSpec:
     """PostGraphile v5 on the Node 22 that ``npm ci`` put in bench/postgraphile."""
     node = POSTGRAPHILE_DIR / "node_modules" / ".bin" / "node"
