@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.delius.audit import AUDIT_INSERT_SQL
+from adapters.delius.audit import AUDIT_INSERT_SHARED_SQL
 from adapters.delius.people import CASES_WITH_ACCESS_SQL
 from bench import floor_sql
 
@@ -50,12 +50,10 @@ def create_app() -> Starlette:
             await pool.fetch(CASES_WITH_ACCESS_SQL, crns, "")
         text = await pool.fetchval(read, argument)
         if audited:
-            count = len(crns)
             now = datetime.now(UTC)
             await pool.execute(
-                AUDIT_INSERT_SQL,
-                [now] * count, [None] * count, ["bench-floor"] * count, [None] * count,
-                ["floor"] * count, [""] * count, crns, ["VISIBLE"] * count, [""] * count,
+                AUDIT_INSERT_SHARED_SQL,
+                now, None, "bench-floor", None, "floor", "", crns, ["VISIBLE"] * len(crns), "",
             )  # fmt: skip
         return text  # type: ignore[no-any-return]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
 
 from adapters.delius import DeliusAdapter
 from adapters.queries import ContactFilterSpec, ContactPageRequest, ContactPosition
+from adapters.records import AuditEntry
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -238,3 +239,35 @@ async def test_contact_filters(delius: DeliusAdapter, sql: Any) -> None:
     assert len(page.contacts) == min(expected, 100)
     assert all(c.is_appointment for c in page.contacts)
     assert (await delius.contact_counts([offender_id], spec))[offender_id] == expected
+
+
+def _look(crn: str, outcome: str, correlation_id: str) -> AuditEntry:
+    return AuditEntry(
+        occurred_at=datetime(2026, 11, 26, 9, 30, tzinfo=UTC),
+        username="AUser",
+        client_id="adapter-test",
+        provider=None,
+        operation_name="Cases",
+        document_hash="sha256:0",
+        crn=crn,
+        outcome=outcome,
+        correlation_id=correlation_id,
+    )
+
+
+@pytest.mark.parametrize(
+    "correlations",
+    [("adapter-audit-one", "adapter-audit-one"), ("adapter-audit-a", "adapter-audit-b")],
+    ids=["one request's entries", "entries of two requests"],
+)
+async def test_audit_entries_are_stored_as_given(
+    delius: DeliusAdapter, correlations: tuple[str, str]
+) -> None:
+    entries = [
+        _look("X900001", "VISIBLE", correlations[0]),
+        _look("X900001", "LIMITED_ACCESS", correlations[1]),
+    ]
+    await delius.record_audit(entries)
+    stored = await delius.audit_for_crn("X900001")
+    mine = [entry for entry in stored if entry.correlation_id in correlations]
+    assert sorted(mine, key=lambda e: e.outcome) == sorted(entries, key=lambda e: e.outcome)
