@@ -36,15 +36,22 @@ class Backends:
     oasys: OasysPort | None = None
     crc: CrcPort | None = None
     audit: AuditPort | None = None
+    writes: WritePort | None = field(init=False)
+    """nDelius, when its adapter takes writes (decided once: a Protocol check is slow)."""
+    _audit_log: AuditPort | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        delius = self.delius
+        audit_log = self.audit or (delius if isinstance(delius, AuditPort) else None)
+        object.__setattr__(self, "_audit_log", audit_log)
+        object.__setattr__(self, "writes", delius if isinstance(delius, WritePort) else None)
 
     @property
     def audit_log(self) -> AuditPort:
         """Where the audit trail goes: its own store if configured, else beside nDelius."""
-        if self.audit is not None:
-            return self.audit
-        if isinstance(self.delius, AuditPort):
-            return self.delius
-        raise TypeError("no audit store configured")
+        if self._audit_log is None:
+            raise TypeError("no audit store configured")
+        return self._audit_log
 
 
 @dataclass
@@ -79,7 +86,7 @@ class Context:
             oasys=OasysLoaders(backends.oasys) if backends.oasys is not None else None,
             crc=CrcLoaders(backends.crc) if backends.crc is not None else None,
             audit_log=backends.audit_log,
-            writes=backends.delius if isinstance(backends.delius, WritePort) else None,
+            writes=backends.writes,
             correlation_id=correlation_id,
         )
 

@@ -13,6 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cached_property
 from typing import TypeAlias, cast
 
 from adapters.crc.port import CrcPort
@@ -35,16 +36,28 @@ class CrcLoaders:
 
     def __init__(self, port: CrcPort) -> None:
         self.port = port
-        self.cases: KeyLoader[CaseKey, PartnerCaseRecord] = KeyLoader(self._cases)
-        self.appointments: KeyLoader[AppointmentsKey, Appointments] = KeyLoader(
-            per_key(self._appointments)
-        )
-        self.interventions: KeyLoader[CaseKey, Interventions] = KeyLoader(
-            per_key(lambda key: port.interventions(*key))
-        )
-        self.unpaid_work: KeyLoader[CaseKey, UnpaidWorkRecord] = KeyLoader(
-            per_key(lambda key: port.unpaid_work(*key))
-        )
+
+    @cached_property
+    def cases(self) -> KeyLoader[CaseKey, PartnerCaseRecord]:
+        """Partner case records by (provider code, CRN), one batchGet per CRC."""
+        return KeyLoader(self._cases)
+
+    @cached_property
+    def appointments(self) -> KeyLoader[AppointmentsKey, Appointments]:
+        """Partner appointments by (provider, CRN, from, to, limit)."""
+        return KeyLoader(per_key(self._appointments))
+
+    @cached_property
+    def interventions(self) -> KeyLoader[CaseKey, Interventions]:
+        """Partner interventions by (provider code, CRN)."""
+        port = self.port
+        return KeyLoader(per_key(lambda key: port.interventions(*key)))
+
+    @cached_property
+    def unpaid_work(self) -> KeyLoader[CaseKey, UnpaidWorkRecord]:
+        """Partner unpaid work by (provider code, CRN)."""
+        port = self.port
+        return KeyLoader(per_key(lambda key: port.unpaid_work(*key)))
 
     def knows(self, provider_code: str) -> bool:
         """True when the CRC is in the registry, so asking it makes sense."""

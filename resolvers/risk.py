@@ -8,23 +8,33 @@ field, which then shows ``extensions.code`` UPSTREAM_TIMEOUT or UPSTREAM_UNAVAIL
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from adapters.oasys.port import OasysPort
 from adapters.oasys.records import AssessmentRecord, PredictorsRecord, RoshRecord
 from resolvers.loader import KeyLoader, per_key
 
 
 class OasysLoaders:
-    """The request's OASys loaders, keyed by CRN; create one per request."""
+    """The request's OASys loaders, keyed by CRN, each made on first use; create one per request."""
 
     def __init__(self, port: OasysPort) -> None:
         self.port = port
-        self.rosh: KeyLoader[str, RoshRecord] = KeyLoader(per_key(port.risk_of_serious_harm))
-        self.predictors: KeyLoader[str, PredictorsRecord] = KeyLoader(
-            per_key(port.predictor_scores)
-        )
-        self.assessments: KeyLoader[str, tuple[AssessmentRecord, ...]] = KeyLoader(
-            per_key(port.assessments)
-        )
+
+    @cached_property
+    def rosh(self) -> KeyLoader[str, RoshRecord]:
+        """The latest risk of serious harm, by CRN."""
+        return KeyLoader(per_key(self.port.risk_of_serious_harm))
+
+    @cached_property
+    def predictors(self) -> KeyLoader[str, PredictorsRecord]:
+        """The latest predictor scores, by CRN."""
+        return KeyLoader(per_key(self.port.predictor_scores))
+
+    @cached_property
+    def assessments(self) -> KeyLoader[str, tuple[AssessmentRecord, ...]]:
+        """The assessments, newest first, by CRN."""
+        return KeyLoader(per_key(self.port.assessments))
 
 
 async def risk_of_serious_harm(loaders: OasysLoaders, crn: str) -> RoshRecord | None:
