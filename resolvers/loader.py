@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
 
@@ -72,11 +72,17 @@ class KeyLoader(Generic[K, V]):
         """Records for many keys, in order (one key costs no more than ``load``)."""
         if len(keys) < 2:
             return [await self.load(key) for key in keys]
+        # DataLoader.load_many is asyncio.gather: a callback and a loop turn per key. The
+        # keys of one batch settle together, so awaiting them in order wakes up once.
+        futures = [self._loader.load(key) for key in keys]
         try:
-            results = cast("list[V | None]", await self._loader.load_many(list(keys)))
+            return [cast("V | None", await future) for future in futures]
         except BackendError as error:
+            _observe(futures)
             raise from_backend(error) from error
-        return results
+        except BaseException:
+            _observe(futures)
+            raise
 
     def prefetch(self, key: K) -> None:
         """Start loading a key now without waiting for it; a later ``load`` shares the call.
@@ -89,3 +95,14 @@ class KeyLoader(Generic[K, V]):
     def prime(self, key: K, value: V) -> None:
         """Remember a record fetched another way, so loading it costs nothing."""
         self._loader.prime(key, value)
+
+
+def _observe(futures: Sequence[asyncio.Future[Any]]) -> None:
+    """Mark the other keys' failures as seen (as gather does), now or when they settle."""
+    for future in futures:
+        future.add_done_callback(_seen)
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
