@@ -15,10 +15,10 @@ from bench.load import LoadResult
 from bench.seed_bench import cpu_model
 
 HEADING = "## Case Graph vs alternatives"
-BASELINE = "casegraph-1w"
 RATIO_TARGETS = (("postgraphile", "PostGraphile"), ("casegraph-1w-naive", "naive"),
                  ("floor-rows", "rows floor"), ("floor", "JSON floor"),
                  ("floor-audited", "audited floor"))  # fmt: skip
+"""The targets each Case Graph run is compared with, and their labels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,7 @@ def render(
         "process); `floor-rows` is bench/floor_rows.py (raw asyncpg: one statement per relation, "
         "the answer written in Python, one uvicorn worker); `floor` is bench/floor.py (one "
         "statement per request, JSON built by PostgreSQL, one uvicorn worker); "
+        "`floor-Nw` is the JSON floor on N workers; "
         "`floor-audited` is the JSON floor plus the two statements "
         "Case Graph may not skip (the limited-access check before the read, the audit rows "
         "before the answer). See bench/README.md for what each one answers.",
@@ -101,29 +102,46 @@ def render(
             f"{r.p99_ms:.1f} | {r.errors} | {m.statements_per_request:.1f} | "
             f"{m.db_ms_per_request:.1f} |"
         )
-    lines += ["", *_ratios(measurements), "", "| target | processes | peak RSS (MiB) |",
+    lines += ["", *ratio_table(measurements), "", "| target | processes | peak RSS (MiB) |",
               "|---|---:|---:|"]  # fmt: skip
     lines += [f"| {f.target} | {f.processes} | {f.peak_rss_mb:,.0f} |" for f in footprints]
     lines += ["", *(f"- {note}" for note in notes), ""]
     return "\n".join(lines)
 
 
-def _ratios(measurements: Sequence[Measurement]) -> list[str]:
+def ratio_table(measurements: Sequence[Measurement]) -> list[str]:
+    """Each Case Graph run's req/s over every other target's, per query."""
     rps = {(m.target, m.query): m.result.rps for m in measurements}
     queries = list(dict.fromkeys(m.query for m in measurements))
-    header = " | ".join(f"{BASELINE} / {label}" for _, label in RATIO_TARGETS)
+    measured = list(dict.fromkeys(m.target for m in measurements))
+    ours = [t for t in measured if _compared(t)]
+    others = list(RATIO_TARGETS)
+    others[4:4] = [(t, f"JSON floor, {t[6:-1]} workers") for t in measured if _multi_floor(t)]
+    header = " | ".join(label for _, label in others)
     lines = [
-        "Throughput ratios (req/s of Case Graph on one worker over req/s of the other; "
-        "above 1 means Case Graph is faster):",
+        "Throughput ratios (req/s of a Case Graph run over req/s of the other; above 1 means "
+        "Case Graph is faster). A multi-worker row compares servers that may each use the "
+        "whole machine; the JSON floor is measured on that many workers too:",
         "",
-        f"| query | {header} |",
-        "|---|" + "---:|" * len(RATIO_TARGETS),
+        f"| query | Case Graph | {header} |",
+        "|---|---|" + "---:|" * len(others),
     ]
     for query in queries:
-        base = rps.get((BASELINE, query))
-        cells = []
-        for target, _ in RATIO_TARGETS:
-            other = rps.get((target, query))
-            cells.append(f"{base / other:.2f}" if base and other else "n/a")
-        lines.append(f"| {query} | " + " | ".join(cells) + " |")
+        for target in ours:
+            base = rps.get((target, query))
+            cells = []
+            for other_target, _ in others:
+                other = rps.get((other_target, query))
+                cells.append(f"{base / other:.2f}" if base and other else "n/a")
+            lines.append(f"| {query} | {target} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _compared(target: str) -> bool:
+    """Case Graph as deployed, at each worker count (not the naive baseline)."""
+    return target.startswith("casegraph-") and not target.endswith("-naive")
+
+
+def _multi_floor(target: str) -> bool:
+    """The JSON floor on several workers (``floor-2w``)."""
+    return target.startswith("floor-") and target.endswith("w") and target[6:-1].isdigit()

@@ -78,6 +78,8 @@ def targets(dsn: str, jwks: Path, workers: int, with_postgraphile: bool) -> Plan
         plan.append((servers.postgraphile(dsn), corpus.DB_ONLY))
     plan.append((servers.floor_rows(dsn), corpus.DB_ONLY))
     plan.append((servers.floor(dsn), corpus.DB_ONLY))
+    if workers > 1:
+        plan.append((servers.floor(dsn, workers=workers), corpus.DB_ONLY))
     plan.append((servers.floor(dsn, audited=True), corpus.DB_ONLY))
     return plan
 

@@ -61,14 +61,15 @@ def casegraph(dsn: str, jwks: Path, *, workers: int, batching: bool = True) -> S
     )
 
 
-def floor(dsn: str, *, audited: bool = False) -> ServerSpec:
+def floor(dsn: str, *, audited: bool = False, workers: int = 1) -> ServerSpec:
     """The raw-SQL floor under the same uvicorn settings as ``casegraph serve``; ``audited``
     adds the limited-access check and the audit rows Case Graph must write."""
+    name = "floor-audited" if audited else "floor"
     return ServerSpec(
-        name="floor-audited" if audited else "floor",
+        name=name if workers == 1 else f"{name}-{workers}w",
         command=(
             sys.executable, "-m", "uvicorn", "bench.floor:create_app", "--factory",
-            "--host", "127.0.0.1", "--workers", "1",
+            "--host", "127.0.0.1", "--workers", str(workers),
         ),
         env={"BENCH_FLOOR_DSN": dsn, "BENCH_FLOOR_AUDITED": "1" if audited else "0"},
     )  # fmt: skip
