@@ -19,7 +19,8 @@ from api.planner.plan import Operation, Plan
 
 MAX_DOCUMENTS = 512
 MAX_VARIANTS = 8
-"""Plans per document, one per combination of ``@skip``/``@include`` values seen."""
+"""Plans per document, one per combination of the values of its variant variables seen
+(``@skip``/``@include`` conditions, options of projected reads)."""
 
 CacheKey = tuple[str, str, str | None]
 

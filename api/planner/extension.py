@@ -77,7 +77,7 @@ class Planner:
         )
         if isinstance(coerced, list):
             return "variables", False
-        variant = tuple(coerced.coerced.get(name) for name in operation.condition_variables)
+        variant = tuple(coerced.coerced.get(name) for name in operation.variant_variables)
         plan = entry.plans.get(variant)
         compiled = plan is None
         if plan is None:

@@ -39,7 +39,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Visitor
 
 from api.planner.graph import FIELDS
-from api.planner.projection import ProjectedFields, project
+from api.planner.projection import ProjectedFields, is_option_argument, project
 from api.planner.specs import Args, Spec, Sync
 
 LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
@@ -92,7 +92,9 @@ class Operation:
 
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDetails]
-    condition_variables: tuple[str, ...]
+    variant_variables: tuple[str, ...]
+    """The variables a plan is compiled for, one plan per combination of their values:
+    those of ``@skip``/``@include``, and those giving options of projected reads."""
 
 
 def operation_of(document: DocumentNode, operation_name: str | None) -> Operation:
@@ -115,13 +117,13 @@ def operation_of(document: DocumentNode, operation_name: str | None) -> Operatio
         raise Unsupported("operation:missing")
     if chosen.operation is not OperationType.QUERY:
         raise Unsupported(f"operation:{chosen.operation.value}")
-    return Operation(chosen, fragments, _condition_variables(document))
+    return Operation(chosen, fragments, _variant_variables(document))
 
 
-def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
+def _variant_variables(document: DocumentNode) -> tuple[str, ...]:
     names: set[str] = set()
 
-    class Conditions(Visitor):
+    class Variants(Visitor):
         def enter_directive(self, node: Any, *_: Any) -> None:
             if node.name.value in ("defer", "stream"):
                 raise Unsupported(f"directive:{node.name.value}")
@@ -130,7 +132,14 @@ def _condition_variables(document: DocumentNode) -> tuple[str, ...]:
                     if isinstance(argument.value, VariableNode):
                         names.add(argument.value.name.value)
 
-    visit(document, Conditions())
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            for argument in node.arguments or ():
+                if isinstance(argument.value, VariableNode) and is_option_argument(
+                    node.name.value, argument.name.value
+                ):
+                    names.add(argument.value.name.value)
+
+    visit(document, Variants())
     return tuple(sorted(names))
 
 
@@ -198,10 +207,10 @@ class _Compiler:
             key, position, parent.name, name, nodes, spec, kind, non_null, item_non_null,
             _serializer(inner), None, definition,
         )  # fmt: skip
-        if _uses_variables(nodes[0]):
+        if _variables(nodes[0]) - set(self.operation.variant_variables):
             self.dynamic.append(plan)
         else:
-            plan.args = get_argument_values(definition, nodes[0])
+            plan.args = get_argument_values(definition, nodes[0], self.variables)
         if isinstance(inner, GraphQLObjectType):
             sub = collect_subfields(
                 self.schema,
@@ -245,13 +254,13 @@ def _serializer(type_: GraphQLOutputType) -> Callable[[Any], Any] | None:
     return None
 
 
-def _uses_variables(node: FieldNode) -> bool:
-    found = False
+def _variables(node: FieldNode) -> set[str]:
+    """The names of the variables a field's arguments use."""
+    found: set[str] = set()
 
     class Variables(Visitor):
-        def enter_variable(self, *_: Any) -> None:
-            nonlocal found
-            found = True
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            found.add(node.name.value)
 
     for argument in node.arguments or ():
         visit(argument, Variables())

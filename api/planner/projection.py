@@ -1,7 +1,8 @@
 """Which of a case's fields one projected read answers, and the projection that asks for it.
 
 A ``Case`` field is projected when its whole subtree is in the adapter's vocabulary, with
-arguments known at compile time; the others keep their own loaders. A projected field's
+arguments known at compile time (page sizes and ``activeOnly`` may come from variables: a
+plan is compiled per value); the others keep their own loaders. A projected field's
 value is the adapter's JSON text, passed into the response unparsed, so the vocabulary's
 names must mean what the schema's fields mean: the differential tests hold the two paths
 to the same bytes.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adapters.projection import (
+    VOCABULARY,
     CaseProjection,
     Column,
     Field,
@@ -54,6 +56,16 @@ class ProjectedFields:
     keys: frozenset[str]
     page_sizes: tuple[int, ...]
     """``contacts(first:)`` values, checked against the limits per request."""
+
+
+OPTION_ARGUMENTS = frozenset({"first", "activeOnly"})
+"""The arguments a projected relation reads as options of its SQL."""
+
+
+def is_option_argument(field: str, argument: str) -> bool:
+    """Whether this argument of a field so named may be an option of a projected read. A
+    variable given to it makes a plan per value, so the value is known at compile time."""
+    return argument in OPTION_ARGUMENTS and field in _RELATION_FIELDS
 
 
 def project(selection: Selection) -> ProjectedFields | None:
@@ -105,7 +117,8 @@ def _field(plan: FieldPlan, entity: str, sizes: list[int]) -> Field:
 
 
 def _options(plan: FieldPlan, entity: str, name: str) -> dict[str, Any]:
-    """Arguments, known at compile time, as projection options."""
+    """Arguments, known at compile time (written in the document, or given by variables
+    the plan was compiled for), as projection options."""
     args = plan.args
     if args is None:
         raise NotProjectable(f"{entity}.{name}: arguments from variables")
@@ -134,3 +147,13 @@ def selection_type(plan: FieldPlan) -> str:
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+_RELATION_FIELDS = frozenset(
+    _camel(name) for names in VOCABULARY.values() for name, leads in names.items() if leads
+)

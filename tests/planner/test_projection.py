@@ -136,6 +136,61 @@ async def test_page_sizes_written_in_the_document(both: Both, world: World, firs
     assert codes == ({"BAD_USER_INPUT"} if first > 100 else set())
 
 
+OPTIONS_FROM_VARIABLES = """
+query Options($crn: ID!, $first: Int!, $active: Boolean!) {
+  case(crn: $crn) {
+    crn
+    events(activeOnly: $active) { number sentence { requirements(activeOnly: $active) { length } } }
+    registrations(activeOnly: $active) { type { code } }
+    contacts(first: $first) { totalCount edges { node { id date } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "active", "projected"),
+    [
+        (3, True, 1),
+        (3, False, 1),
+        (100, True, 1),
+        (0, True, 1),  # an empty page: contacts take their loader, the rest is projected
+        (-1, False, 1),  # likewise; the loader refuses the size
+        (101, True, 0),  # over the limit: the whole case takes its loaders, which refuse it
+    ],
+)
+async def test_page_sizes_and_active_only_from_variables(
+    both: Both,
+    world: World,
+    statement_log: StatementLog,
+    first: int,
+    active: bool,
+    projected: int,
+) -> None:
+    """Options given as variables are projected like written ones: a plan per value."""
+    statement_log.clear()
+    variables = {"crn": world.ordinary[9], "first": first, "active": active}
+    body = await both.same(OPTIONS_FROM_VARIABLES, variables)
+    assert body["path"] == "planned"
+    assert len(projected_reads(statement_log)) == projected
+    codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+    assert codes == ({"BAD_USER_INPUT"} if not 0 <= first <= 100 else set())
+    if first in (0, 3):
+        assert len(body["data"]["case"]["contacts"]["edges"]) == first
+
+
+async def test_a_plan_is_compiled_per_value_of_an_option_variable(both: Both, world: World) -> None:
+    async def misses() -> int:
+        return int((await both.planned.get("/metrics")).json()["planner"]["misses"])
+
+    document = OPTIONS_FROM_VARIABLES.replace("query Options", "query OptionsCounted")
+    before = await misses()
+    for crn, first in ((world.ordinary[1], 4), (world.ordinary[2], 4), (world.ordinary[1], 5)):
+        body = await both.same(document, {"crn": crn, "first": first, "active": True})
+        assert body["path"] == "planned"
+    assert await misses() - before == 2
+
+
 async def test_postgresql_json_text_is_the_encoders(sql: Any) -> None:
     """``to_json`` escapes text exactly as the response encoder does."""
     text = "".join(chr(i) for i in range(1, 128)) + "é€😀\u2028\u2029\ufeff"
