@@ -38,6 +38,22 @@ async def _no_reset(connection: asyncpg.Connection) -> None:
     return None
 
 
+@contextlib.asynccontextmanager
+async def floor_pool(dsn: str, application_name: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool set up like Case Graph's: size 10, no reset on release, Europe/London."""
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=2,
+        max_size=10,
+        reset=_no_reset,
+        server_settings={"application_name": application_name, "timezone": "Europe/London"},
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
 def create_app() -> Starlette:
     """The floor application over the database named by ``BENCH_FLOOR_DSN``."""
     dsn = os.environ[DSN_VARIABLE]
@@ -59,17 +75,8 @@ def create_app() -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await asyncpg.create_pool(
-            dsn,
-            min_size=2,
-            max_size=10,
-            reset=_no_reset,
-            server_settings={"application_name": "bench-floor", "timezone": "Europe/London"},
-        )
-        try:
+        async with floor_pool(dsn, "bench-floor") as state["pool"]:
             yield
-        finally:
-            await state["pool"].close()
 
     async def overview(request: Request) -> Response:
         crn = str(json.loads(await request.body())["crn"])

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-DSN_VARIABLE = "BENCH_FLOOR_DSN"
+from bench.floor import DSN_VARIABLE, floor_pool
 
 _VISIBLE = "o.soft_deleted = 0 AND o.current_exclusion = 0 AND o.current_restriction = 0"
 
@@ -178,22 +178,10 @@ def create_app() -> Starlette:
         reads = [(MANAGERS, ids), (EVENTS, ids), (REQUIREMENTS, ids), (REGISTRATIONS, ids)]
         return await asyncio.gather(*(pool.fetch(sql, arg) for sql, arg in [*reads, *extra]))
 
-    async def no_reset(connection: asyncpg.Connection) -> None:
-        return None
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await asyncpg.create_pool(
-            dsn,
-            min_size=2,
-            max_size=10,
-            reset=no_reset,
-            server_settings={"application_name": "bench-floor-rows", "timezone": "Europe/London"},
-        )
-        try:
+        async with floor_pool(dsn, "bench-floor-rows") as state["pool"]:
             yield
-        finally:
-            await state["pool"].close()
 
     async def overview(request: Request) -> Response:
         crn = str(orjson.loads(await request.body())["crn"])
