@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import asyncpg
@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Lifespan
 
 from adapters.delius.audit import AUDIT_INSERT_SHARED_SQL
 from adapters.delius.people import CASES_WITH_ACCESS_SQL
@@ -87,6 +88,15 @@ def create_app() -> Starlette:
         crns = [str(crn) for crn in json.loads(await request.body())["crns"]]
         text = await checked_and_audited(crns, floor_sql.CASES, crns)
         return Response(text or "[]", media_type="application/json")
+
+    return floor_app(overview, cases, lifespan)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def floor_app(overview: Endpoint, cases: Endpoint, lifespan: Lifespan[Starlette]) -> Starlette:
+    """A floor's routes: ``POST /overview``, ``POST /cases`` and ``GET /health``."""
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

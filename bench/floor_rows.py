@@ -22,10 +22,9 @@ import asyncpg
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
-from bench.floor import DSN_VARIABLE, floor_pool
+from bench.floor import DSN_VARIABLE, floor_app, floor_pool
 
 _VISIBLE = "o.soft_deleted = 0 AND o.current_exclusion = 0 AND o.current_restriction = 0"
 
@@ -241,14 +240,4 @@ def create_app() -> Starlette:
         ]
         return Response(orjson.dumps(answer), media_type="application/json")
 
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    return Starlette(
-        routes=[
-            Route("/overview", overview, methods=["POST"]),
-            Route("/cases", cases, methods=["POST"]),
-            Route("/health", health),
-        ],
-        lifespan=lifespan,
-    )
+    return floor_app(overview, cases, lifespan)
