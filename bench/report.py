@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.cluster import Prepared
+from bench.cpu import CpuUse
 from bench.load import LoadResult
 from bench.seed_bench import cpu_model
 
@@ -30,6 +31,14 @@ class Measurement:
     result: LoadResult
     statements_per_request: float
     db_ms_per_request: float
+    cpu: CpuUse | None = None
+    """CPU spent by the server's and the database's processes over the measured window."""
+
+    def cpu_ms(self, group: str) -> float:
+        """CPU milliseconds per request spent by one group (``server``, ``database``)."""
+        if self.cpu is None or not self.result.requests:
+            return 0.0
+        return 1000 * self.cpu.seconds.get(group, 0.0) / self.result.requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +101,17 @@ def render(
         "Case Graph may not skip (the limited-access check before the read, the audit rows "
         "before the answer). See bench/README.md for what each one answers.",
         "",
-        "| query | target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | DB ms/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| query | target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | DB ms/req "
+        "| server CPU ms/req | PostgreSQL CPU ms/req | machine busy |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for m in measurements:
         r = m.result
         lines.append(
             f"| {m.query} | {m.target} | {r.rps:,.1f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
             f"{r.p99_ms:.1f} | {r.errors} | {m.statements_per_request:.1f} | "
-            f"{m.db_ms_per_request:.1f} |"
+            f"{m.db_ms_per_request:.1f} | {m.cpu_ms('server'):.2f} | "
+            f"{m.cpu_ms('database'):.2f} | {m.cpu.busy if m.cpu else 0:.0%} |"
         )
     lines += ["", *ratio_table(measurements), "", "| target | processes | peak RSS (MiB) |",
               "|---|---:|---:|"]  # fmt: skip

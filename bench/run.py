@@ -28,6 +28,7 @@ from api.settings import Settings
 from api.tokens import SigningKey, save_key
 from bench import corpus, crosscheck, servers
 from bench.cluster import StatementCounter, StatsPostgres, prepare
+from bench.cpu import CpuMeter, postmaster_pid
 from bench.load import Request, run_wrk, write_corpus, wrk_path
 from bench.report import HEADING, Footprint, Measurement, machine, render
 from bench.sections import replace_section
@@ -113,8 +114,9 @@ async def statements_per_request(
     return calls / len(sample), milliseconds / len(sample)
 
 
-def bench(args: argparse.Namespace, dsn: str, work: Path) -> Outcome:
-    """Measure every target; return the measurements, footprints and cross-check notes."""
+def bench(args: argparse.Namespace, dsn: str, database_pid: int, work: Path) -> Outcome:
+    """Measure every target; return the measurements, footprints and cross-check notes.
+    ``database_pid`` is PostgreSQL's main process, whose tree's CPU is measured too."""
     people = asyncio.run(corpus.pick_cases(dsn))
     requests = {"casegraph": corpus.casegraph_requests(people)}
     requests["postgraphile"] = corpus.postgraphile_requests(requests["casegraph"])
@@ -151,13 +153,19 @@ def bench(args: argparse.Namespace, dsn: str, work: Path) -> Outcome:
                 load = {"concurrency": args.concurrency, "authorization": authorization}
                 run_wrk(server.url, path, seconds=args.warmup, **load)
                 asyncio.run(counter.drain())
+                meter = CpuMeter({"server": server.pid, "database": database_pid})
+                meter.start()
                 result = run_wrk(server.url, path, seconds=args.duration, **load)
+                cpu = meter.stop()
                 per_request, db_ms = asyncio.run(statements_per_request(counter, client, batch))
-                measurements.append(Measurement(spec.name, query, result, per_request, db_ms))
+                measured = Measurement(spec.name, query, result, per_request, db_ms, cpu)
+                measurements.append(measured)
                 print(
                     f"{spec.name:22} {query:15} {result.rps:9.1f} req/s  "
                     f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
-                    f"errors {result.errors}  SQL/req {per_request:.1f}  DB ms/req {db_ms:.1f}",
+                    f"errors {result.errors}  SQL/req {per_request:.1f}  DB ms/req {db_ms:.1f}  "
+                    f"CPU ms/req {measured.cpu_ms('server'):.2f} server "
+                    f"+ {measured.cpu_ms('database'):.2f} db  busy {cpu.busy:.0%}",
                     flush=True,
                 )
             footprints.append(Footprint(spec.name, server.processes(), server.peak_rss_mb()))
@@ -198,13 +206,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     with StatsPostgres() as postgres, tempfile.TemporaryDirectory(prefix="casegraph-bench-") as tmp:
         print(f"seeding {args.offenders:,} offenders ...", flush=True)
         prepared = asyncio.run(prepare(postgres.dsn, args.offenders, args.seed))
-        measurements, footprints, notes = bench(args, postgres.dsn, Path(tmp))
+        database_pid = postmaster_pid(postgres.data_dir)
+        measurements, footprints, notes = bench(args, postgres.dsn, database_pid, Path(tmp))
     settings = (
         f"wrk, 1 thread, {args.concurrency} keep-alive connections, {args.warmup:g} s warm-up "
         f"then {args.duration:g} s measured per (target, query), the server drained "
         f"between runs; SQL/req from pg_stat_statements over {SEQUENTIAL} requests of the "
         f"corpus sent one at a time after the run (DB ms/req: their execution time in "
-        f"PostgreSQL, alone on the server); total run "
+        f"PostgreSQL, alone on the server); server and PostgreSQL CPU ms/req: the user and "
+        f"system CPU of each one's process tree over the measured window, per request; "
+        f"machine busy: the share of all CPUs not idle over it; total run "
         f"{time.perf_counter() - started:.0f} s."
     )
     node = servers.POSTGRAPHILE_DIR / "node_modules" / ".bin" / "node"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.cpu import tree
 from sandbox.postgres import free_port
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -149,11 +150,11 @@ class RunningServer:
 
     def peak_rss_mb(self) -> float:
         """Sum of peak resident memory (VmHWM) over the server's process tree, in MiB."""
-        return sum(_vm_hwm_kb(pid) for pid in _tree(self._process.pid)) / 1024
+        return sum(_vm_hwm_kb(pid) for pid in tree(self._process.pid)) / 1024
 
     def processes(self) -> int:
         """How many processes the server runs (master and workers)."""
-        return len(list(_tree(self._process.pid)))
+        return len(list(tree(self._process.pid)))
 
     def stop(self) -> None:
         """SIGTERM the process group, then SIGKILL it if it lingers."""
@@ -186,20 +187,6 @@ def serving(spec: ServerSpec, log_dir: Path) -> Iterator[RunningServer]:
         yield server
     finally:
         server.stop()
-
-
-def _tree(pid: int) -> Iterator[int]:
-    yield pid
-    for child in _children(pid):
-        yield from _tree(child)
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError, ValueError):
-            found += [int(p) for p in (task / "children").read_text().split()]
-    return found
 
 
 def _vm_hwm_kb(pid: int) -> int:

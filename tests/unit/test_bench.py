@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import time
 
 import pytest
 
 import bench
+from bench.cpu import CpuMeter
 from bench.load import LoadResult
 from bench.report import Measurement, ratio_table
 from bench.sections import replace_section
@@ -44,3 +47,14 @@ def test_ratios_compare_each_case_graph_run_with_every_other_target() -> None:
         "| cases50 | casegraph-1w | 10.00 | 5.00 | n/a | 0.38 | 0.38 | n/a |",
         "| cases50 | casegraph-2w | 13.24 | 6.62 | n/a | 0.50 | 0.50 | n/a |",
     ]
+
+
+def test_the_cpu_meter_sees_the_work_of_a_process_tree() -> None:
+    meter = CpuMeter({"self": os.getpid()})
+    meter.start()
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:
+        pass
+    use = meter.stop()
+    assert use.seconds["self"] >= 0.1
+    assert 0.0 < use.busy <= 1.0
