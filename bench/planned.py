@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import platform
 import random
 import tempfile
@@ -31,6 +32,7 @@ from bench.cluster import prepare
 from bench.corpus import pick_cases
 from bench.documents import CASES, OVERVIEW
 from bench.sections import replace_section
+from bench.seed_bench import cpu_model
 from resolvers.context import Backends
 from sandbox.postgres import TemporaryPostgres
 
@@ -126,7 +128,8 @@ async def measure(offenders: int, seconds: float, concurrency: int) -> str:
             f"`python -m bench.planned --offenders {offenders} --seconds {seconds:g} "
             f"--concurrency {concurrency}`",
             "",
-            f"- Machine: {platform.python_version()}, in-process (httpx ASGI transport, no "
+            f"- Machine: {os.cpu_count()} CPUs ({cpu_model()}), Python "
+            f"{platform.python_version()}; in-process (httpx ASGI transport, no "
             f"network), one event loop (one worker), {concurrency} requests in flight, "
             f"{offenders:,} offenders; the same app with CASEGRAPH_PLANNER off (before: "
             "graphql-core) and on (after: planned). Every request carries a bearer token "
