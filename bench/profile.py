@@ -118,7 +118,10 @@ def render(offenders: int, seconds: float, rows: dict[str, tuple[int, Counter[st
         f"`python -m bench.profile --offenders {offenders}`: py-spy at 200 Hz for "
         f"{seconds:g} s on `casegraph serve --workers 1` under wrk load; each sample is "
         "charged to the layer of its innermost Python frame (time inside C extensions counts "
-        "for the frame that called them).",
+        "for the frame that called them). py-spy samples the worker whenever it is not "
+        "waiting for I/O, running or not, so a share may include time the worker was ready "
+        "but waiting for a CPU; the CPU columns of the Case Graph vs alternatives section "
+        "give the CPU actually spent.",
         "",
     ]
     for query, (total, found, rps) in rows.items():
