@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ RATIO_TARGETS = (("postgraphile", "PostGraphile"), ("casegraph-1w-naive", "naive
                  ("floor-rows", "rows floor"), ("floor", "JSON floor"),
                  ("floor-audited", "audited floor"))  # fmt: skip
 """The targets each Case Graph run is compared with, and their labels."""
+_MULTI_FLOOR = re.compile(r"floor-(\d+)w")
+"""The JSON floor on several workers (``floor-2w``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,12 @@ def ratio_table(measurements: Sequence[Measurement]) -> list[str]:
     measured = list(dict.fromkeys(m.target for m in measurements))
     ours = [t for t in measured if _compared(t)]
     others = list(RATIO_TARGETS)
-    others[4:4] = [(t, f"JSON floor, {t[6:-1]} workers") for t in measured if _multi_floor(t)]
+    after_floor = [name for name, _ in others].index("floor") + 1
+    others[after_floor:after_floor] = [
+        (t, f"JSON floor, {found[1]} workers")
+        for t in measured
+        if (found := _MULTI_FLOOR.fullmatch(t))
+    ]
     header = " | ".join(label for _, label in others)
     lines = [
         "Throughput ratios (req/s of a Case Graph run over req/s of the other; above 1 means "
@@ -151,8 +159,3 @@ def ratio_table(measurements: Sequence[Measurement]) -> list[str]:
 def _compared(target: str) -> bool:
     """Case Graph as deployed, at each worker count (not the naive baseline)."""
     return target.startswith("casegraph-") and not target.endswith("-naive")
-
-
-def _multi_floor(target: str) -> bool:
-    """The JSON floor on several workers (``floor-2w``)."""
-    return target.startswith("floor-") and target.endswith("w") and target[6:-1].isdigit()
