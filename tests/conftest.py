@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -40,6 +41,16 @@ def postgres() -> Iterator[TemporaryPostgres]:
 
         asyncio.run(prepare())
         yield database
+
+
+async def create_database(cluster: TemporaryPostgres, name: str) -> str:
+    """Create an empty database in the cluster and return its DSN."""
+    connection = await asyncpg.connect(cluster.dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return cluster.dsn.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import pytest
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import SeedReport, seed_database
 from sandbox.postgres import TemporaryPostgres
+from tests.conftest import create_database
 
 OFFENDERS = 300
 
@@ -19,16 +20,6 @@ def postgres() -> Iterator[TemporaryPostgres]:
     """The session's cluster; each test database is created in it."""
     with TemporaryPostgres(dbname="postgres") as cluster:
         yield cluster
-
-
-async def create_database(cluster: TemporaryPostgres, name: str) -> str:
-    """Create an empty database in the cluster and return its DSN."""
-    connection = await asyncpg.connect(cluster.dsn)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return cluster.dsn.rsplit("/", 1)[0] + f"/{name}"
 
 
 async def seeded_database(

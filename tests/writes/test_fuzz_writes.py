@@ -41,7 +41,7 @@ from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
-from tests.conftest import Tokens, in_process
+from tests.conftest import Tokens, create_database, in_process
 from tests.security.fuzz_oracle import judge
 from tests.writes.conftest import NOTE, OUTCOME, SCHEDULE
 from tests.writes.fuzz_writes_values import (
@@ -93,16 +93,6 @@ class Playground:
     first_new_contact: int
     created: dict[int, str] = field(default_factory=dict)
     """Contact ids the responses reported as newly created, by writer name."""
-
-
-async def new_database(cluster: TemporaryPostgres, name: str) -> str:
-    """Create an empty database in the session's cluster and return its DSN."""
-    connection = await asyncpg.connect(cluster.dsn)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return cluster.dsn.rsplit("/", 1)[0] + f"/{name}"
 
 
 HOLDERS = """
@@ -166,7 +156,7 @@ async def playground(
     postgres: TemporaryPostgres, settings: Settings, tokens: Tokens
 ) -> AsyncIterator[Playground]:
     """A freshly seeded nDelius for this module alone, and the app over it."""
-    dsn = await new_database(postgres, f"fuzzwrites_{uuid.uuid4().hex[:8]}")
+    dsn = await create_database(postgres, f"fuzzwrites_{uuid.uuid4().hex[:8]}")
     await load_contract(dsn)
     await seed_database(dsn, offenders=OFFENDERS, seed=SEED % 1000)
     await migrate(dsn)
