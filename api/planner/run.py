@@ -11,8 +11,8 @@ it. The response's errors come out in document order.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Any, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
@@ -26,6 +26,8 @@ from resolvers.context import Context
 from resolvers.errors import PublicError
 from resolvers.policy import CaseView
 from schema.permissions import CanReadCases
+
+T = TypeVar("T")
 
 
 class Slot:
@@ -42,23 +44,20 @@ class Slot:
         self.out = out
 
     def path(self) -> list[str | int]:
-        parts: list[str | int] = []
-        slot: Slot | None = self
-        while slot is not None and slot.field is not None:
-            if slot.index is not None:
-                parts.append(slot.index)
-            parts.append(slot.field.key)
-            slot = slot.owner
-        parts.reverse()
-        return parts
+        """The response path to this object: keys and list indexes."""
+        return self._trail(lambda field: field.key)
 
     def rank(self) -> list[int]:
-        parts: list[int] = []
+        """Where this object comes in document order: field positions and list indexes."""
+        return self._trail(lambda field: field.position)
+
+    def _trail(self, label: Callable[[FieldPlan], T]) -> list[T | int]:
+        parts: list[T | int] = []
         slot: Slot | None = self
         while slot is not None and slot.field is not None:
             if slot.index is not None:
                 parts.append(slot.index)
-            parts.append(slot.field.position)
+            parts.append(label(slot.field))
             slot = slot.owner
         parts.reverse()
         return parts
