@@ -76,14 +76,13 @@ _ACCESS = _limited_access_sql(
 # The case and the caller's limited-access standing on it, in one round trip (the
 # benchmark's audited floor runs it too).
 CASES_WITH_ACCESS_SQL = _limited_access_sql(
-    "SELECT offender_id FROM found", "found", "found"
-).replace(
-    "WITH me AS (",
-    f"""WITH found AS (
+    "SELECT offender_id FROM found",
+    "found",
+    "found",
+    first=f"""found AS (
     SELECT {CASE_COLUMNS} FROM offender o {CASE_JOINS}
     WHERE o.crn = ANY($1::bpchar[]) AND o.soft_deleted = 0
-), me AS (""",
-    1,
+), """,
 )
 
 
