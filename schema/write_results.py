@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 
 from adapters.records import WriteProblem, WriteResult
 from schema.contacts import Contact
@@ -89,11 +90,6 @@ class ProblemCodeType(Enum):
     )
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 @strawberry.type(description="Why a write was refused.")
 class Problem:
     field: str | None = strawberry.field(
@@ -105,7 +101,7 @@ class Problem:
     @classmethod
     def from_record(cls, record: WriteProblem) -> Problem:
         """The GraphQL face of a problem."""
-        field = None if record.field is None else _camel(record.field)
+        field = None if record.field is None else to_camel_case(record.field)
         return cls(field=field, code=ProblemCodeType(record.code.value), message=record.message)
 
 

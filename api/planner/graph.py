@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
+from strawberry.utils.str_converters import to_camel_case
+
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
@@ -102,7 +104,7 @@ def input_of(cls: type[T], given: Any) -> T:
         **{
             f.python_name: given[name]
             for f in fields
-            if (name := f.graphql_name or _camel(f.python_name)) in given
+            if (name := f.graphql_name or to_camel_case(f.python_name)) in given
         }
     )
 
@@ -198,12 +200,7 @@ async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> C
 
 
 def _plain(*names: str) -> dict[str, Spec]:
-    return {_camel(name): attribute(name) for name in names}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+    return {to_camel_case(name): attribute(name) for name in names}
 
 
 CODED: dict[str, Spec] = _plain("code", "description")

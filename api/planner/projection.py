@@ -10,9 +10,10 @@ to the same bytes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from strawberry.utils.str_converters import to_camel_case, to_snake_case
 
 from adapters.projection import (
     VOCABULARY,
@@ -93,7 +94,7 @@ def project(selection: Selection) -> ProjectedFields | None:
 
 
 def _relation(plan: FieldPlan, entity: str, sizes: list[int]) -> Relation:
-    name = _snake(plan.name)
+    name = to_snake_case(plan.name)
     leads_to = target(entity, name)
     selection = plan.selection
     if leads_to is None or selection is None:
@@ -110,7 +111,7 @@ def _relation(plan: FieldPlan, entity: str, sizes: list[int]) -> Relation:
 def _field(plan: FieldPlan, entity: str, sizes: list[int]) -> Field:
     if plan.selection is not None:
         return _relation(plan, entity, sizes)
-    name = _snake(plan.name)
+    name = to_snake_case(plan.name)
     if plan.name == "__typename" or target(entity, name) is not None or plan.args != {}:
         raise NotProjectable(f"{entity}.{plan.name}")
     return Column(plan.key, name)
@@ -145,15 +146,6 @@ def selection_type(plan: FieldPlan) -> str:
     return str(type_.name)
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 _RELATION_FIELDS = frozenset(
-    _camel(name) for names in VOCABULARY.values() for name, leads in names.items() if leads
+    to_camel_case(name) for names in VOCABULARY.values() for name, leads in names.items() if leads
 )
