@@ -1,8 +1,9 @@
 """Plans kept per document and schema version, bounded (LRU), with counters to watch them.
 
 The key is the SHA-256 of the document's text, the schema version (a hash of its SDL)
-and the operation name; one entry holds a plan per set of ``@skip``/``@include``
-variable values, or the reason the document is not planned.
+and the operation name; one entry holds a plan per set of values of its variant variables
+(``@skip``/``@include`` conditions, options of projected reads), or the reason the
+document is not planned.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import GraphQLSchema, print_schema
 
@@ -23,6 +24,8 @@ MAX_VARIANTS = 8
 (``@skip``/``@include`` conditions, options of projected reads)."""
 
 CacheKey = tuple[str, str, str | None]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -81,10 +84,7 @@ class PlanCache:
 
     def put(self, key: CacheKey, entry: Entry) -> None:
         """Remember a document, forgetting the least recently used beyond the bound."""
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        _keep(self._entries, key, entry, self._max)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -92,10 +92,15 @@ class PlanCache:
 
 def remember_plan(entry: Entry, variant: tuple[Any, ...], plan: Plan | str) -> None:
     """Keep a plan (or a reason) for one variant, bounded per document."""
-    entry.plans[variant] = plan
-    entry.plans.move_to_end(variant)
-    while len(entry.plans) > MAX_VARIANTS:
-        entry.plans.popitem(last=False)
+    _keep(entry.plans, variant, plan, MAX_VARIANTS)
+
+
+def _keep(found: OrderedDict[K, V], key: K, value: V, bound: int) -> None:
+    """Store as the most recently used, forgetting the least recently used beyond ``bound``."""
+    found[key] = value
+    found.move_to_end(key)
+    while len(found) > bound:
+        found.popitem(last=False)
 
 
 _VERSIONS: dict[int, tuple[GraphQLSchema, str]] = {}

@@ -2,8 +2,9 @@
 
 Fields are collected with graphql-core's own ``collect_fields`` (aliases, fragments,
 inline fragments, ``@skip``/``@include``), so merging follows the spec exactly. A plan is
-built for one set of ``@skip``/``@include`` variable values; arguments without variables
-are coerced here once, the others per request. Anything not covered raises
+built for one set of values of the operation's variant variables (``@skip``/``@include``
+conditions, options of projected reads); arguments that use no other variable are coerced
+here once, the others per request. Anything not covered raises
 ``Unsupported`` and the document goes to graphql-core.
 """
 
