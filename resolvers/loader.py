@@ -90,7 +90,7 @@ class KeyLoader(Generic[K, V]):
         Should nothing ever ask for it, a failure is not reported as unretrieved.
         """
         future = self._loader.load(key)
-        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+        future.add_done_callback(_seen)
 
     def prime(self, key: K, value: V) -> None:
         """Remember a record fetched another way, so loading it costs nothing."""
@@ -104,5 +104,6 @@ def _observe(futures: Sequence[asyncio.Future[Any]]) -> None:
 
 
 def _seen(future: asyncio.Future[Any]) -> None:
+    """Retrieve a settled future's failure, so asyncio does not report it as unseen."""
     if not future.cancelled():
         future.exception()
