@@ -23,7 +23,7 @@ from adapters.records import AccessRecord, CaseRecord, ManagerRecord
 from resolvers.audit import Outcome
 from resolvers.cases import checked_crn
 from resolvers.context import Context
-from resolvers.errors import ErrorCode, PublicError
+from resolvers.errors import ErrorCode, PublicError, bad_input
 from resolvers.managers import current_manager, current_of
 from resolvers.viewer import Caller, Role
 
@@ -81,8 +81,12 @@ async def view_of_crn(context: Context, crn: str) -> CaseView:
 
 async def views_of_crns(context: Context, crns: Sequence[str]) -> list[CaseView | PublicError]:
     """The case behind each CRN as ``view_of_crn`` gives it, or its error in its place:
-    one batched read for all of them, each decided by the same rules."""
+    one batched read for all of them, each decided by the same rules. More CRNs than the
+    limits allow is BAD_USER_INPUT for the whole list."""
     require_case_reader(context.caller)
+    limit = context.limits.max_cases
+    if len(crns) > limit:
+        raise bad_input(f"at most {limit} CRNs at once")
     results: list[CaseView | PublicError | None] = [None] * len(crns)
     wanted: dict[int, str] = {}
     for index, crn in enumerate(crns):

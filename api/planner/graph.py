@@ -21,7 +21,7 @@ from resolvers.cases import checked_page_size, organisation_code
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position
 from resolvers.delius_loaders import DeliusLoaders
-from resolvers.errors import PublicError, bad_input
+from resolvers.errors import PublicError
 from resolvers.lists import CaseListPage, caseload_page, search_page
 from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
@@ -170,11 +170,7 @@ async def _case(source: None, args: Args, context: Context) -> CaseView:
 
 
 async def _cases(source: None, args: Args, context: Context) -> list[CaseView | PublicError]:
-    crns = args["crns"]
-    limit = context.limits.max_cases
-    if len(crns) > limit:
-        raise bad_input(f"at most {limit} CRNs at once")
-    return await views_of_crns(context, [str(crn) for crn in crns])
+    return await views_of_crns(context, [str(crn) for crn in args["crns"]])
 
 
 async def _search(source: None, args: Args, context: Context) -> CaseListPage:
