@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import statistics
 import sys
@@ -36,7 +37,7 @@ from api.settings import Secret, Settings
 from api.tokens import SigningKey, save_key
 from bench.load import LoadResult, Request, run_wrk, write_corpus
 from bench.sections import replace_section
-from bench.servers import ServerSpec, serving
+from bench.servers import casegraph, serving
 from resolvers.context import Backends
 from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
@@ -201,25 +202,16 @@ def under_load(
     concurrency: int,
 ) -> LoadResult:
     """``casegraph serve`` (one worker) with both backends at 50 ms, driven by wrk."""
-    spec = ServerSpec(
+    deployed = casegraph(dsn, Path(jwks), workers=1)
+    spec = dataclasses.replace(
+        deployed,
         name="casegraph-1w-partners",
-        command=(
-            str(Path(sys.executable).parent / "casegraph"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--workers",
-            "1",
-        ),
         env={
-            "CASEGRAPH_DELIUS_DSN": dsn,
-            "CASEGRAPH_JWKS": jwks,
-            "CASEGRAPH_SEARCH_REFRESH_SECONDS": "0",
+            **deployed.env,
             "CASEGRAPH_OASYS_URL": oasys_url,
             "CASEGRAPH_OASYS_CACHE_SECONDS": "0",
             "CASEGRAPH_CRC_REGISTRY": json.dumps(registry),
         },
-        ready_path="/ready",
     )
     corpus = [Request("/graphql", {"query": WITH_PARTNERS, "variables": {"crn": c}}) for c in crns]
     with tempfile.TemporaryDirectory(prefix="casegraph-fanout-") as folder:

@@ -27,10 +27,10 @@ import httpx
 from adapters.delius import DeliusAdapter
 from api.app import create_app
 from api.settings import Secret, Settings
-from api.tokens import SigningKey, save_key
 from bench.cluster import prepare
 from bench.corpus import pick_cases
 from bench.documents import CASES, OVERVIEW
+from bench.run import credentials
 from bench.sections import replace_section
 from bench.seed_bench import cpu_model
 from resolvers.context import Backends
@@ -38,7 +38,6 @@ from sandbox.postgres import TemporaryPostgres
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## Planned executor"
-ISSUER = "casegraph-bench"
 
 
 async def drive(
@@ -76,17 +75,10 @@ async def measure(offenders: int, seconds: float, concurrency: int) -> str:
                 {"query": CASES, "variables": {"crns": rng.sample(crns, 50)}} for _ in range(40)
             ],
         }
-        key = SigningKey.generate()
+        jwks, authorization = credentials(Path(keys))
         settings = Settings(
-            delius_dsn=Secret(database.dsn),
-            search_refresh_seconds=0,
-            jwks=str(save_key(key, Path(keys))),
-            jwt_issuer=ISSUER,
+            delius_dsn=Secret(database.dsn), search_refresh_seconds=0, jwks=str(jwks)
         )
-        token = key.mint(
-            issuer=ISSUER, audience=settings.jwt_audience, client_id="bench", username=None,
-            roles=("ROLE_CASEGRAPH_READ",), provider=None, lifetime=3600,
-        )  # fmt: skip
         delius = await DeliusAdapter.connect(database.dsn)
         rows: list[str] = []
         try:
@@ -99,7 +91,7 @@ async def measure(offenders: int, seconds: float, concurrency: int) -> str:
                 clients[planner] = httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=app),
                     base_url="http://casegraph.bench",
-                    headers={"Authorization": f"Bearer {token}"},
+                    headers={"Authorization": authorization},
                 )
             for name, requests in corpus.items():
                 for request in requests[:20]:  # same answers, and warm caches
