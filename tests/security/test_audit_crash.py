@@ -27,7 +27,7 @@ import httpx
 
 from api.settings import Settings
 from tests.conftest import Tokens
-from tests.security.fuzz_process import ServerProcess, start_server
+from tests.server_process import ServerProcess, start_server
 
 CLIENTS = 8
 SECONDS_BEFORE_KILL = 4.0

@@ -9,13 +9,9 @@ exists without its idempotency claim or the other way round.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -23,16 +19,17 @@ import httpx
 import pytest
 
 from adapters.delius.migrate import migrate
+from api.settings import Secret, Settings
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
-from sandbox.postgres import TemporaryPostgres, free_port
-from tests.conftest import AUDIENCE, ISSUER, Tokens
+from sandbox.postgres import TemporaryPostgres
+from tests.conftest import Tokens
+from tests.server_process import ServerProcess, start_server
 from tests.writes.conftest import NOTE, WRITER_ROLES, Case, cases
 
 WRITES = 240
 ACKED_BEFORE_KILL = 40
 CONCURRENCY = 16
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -54,63 +51,6 @@ async def db(durable: str) -> AsyncIterator[Any]:
     connection = await asyncpg.connect(durable)
     yield connection
     await connection.close()
-
-
-class Server:
-    """The API in its own process, started and killed like the real thing."""
-
-    def __init__(self, dsn: str, jwks: Path, log: Path) -> None:
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CASEGRAPH_")}
-        self.env.update(
-            CASEGRAPH_DELIUS_DSN=dsn,
-            CASEGRAPH_JWKS=str(jwks),
-            CASEGRAPH_JWT_ISSUER=ISSUER,
-            CASEGRAPH_JWT_AUDIENCE=AUDIENCE,
-            CASEGRAPH_SEARCH_REFRESH_SECONDS="0",
-            CASEGRAPH_OASYS_URL="",
-            CASEGRAPH_DELIUS_POOL_MAX="20",
-        )
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-        self.url = ""
-
-    async def start(self) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = self._spawn(port)
-        async with httpx.AsyncClient(timeout=1) as http:
-            for _ in range(300):  # up to ~30 s
-                assert self.process.poll() is None, self.log.read_text()
-                try:
-                    if (await http.get(f"{self.url}/health")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError("the server did not start")
-
-    def _spawn(self, port: int) -> subprocess.Popen[bytes]:
-        with self.log.open("ab") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", "api.cli", "serve"],
-                env={**self.env, "CASEGRAPH_PORT": str(port)},
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def inputs(targets: list[Case], run: str) -> list[dict[str, Any]]:
@@ -140,7 +80,7 @@ async def send(
 
 
 async def test_acknowledged_writes_survive_a_kill_exactly_once(
-    durable: str, db: Any, tokens: Tokens, jwks_path: Path, tmp_path: Path
+    durable: str, db: Any, tokens: Tokens, settings: Settings
 ) -> None:
     targets = (await cases(db))[:8]
     login = await db.fetchval(
@@ -149,25 +89,29 @@ async def test_acknowledged_writes_survive_a_kill_exactly_once(
     headers = tokens.header(roles=WRITER_ROLES, username=login)
     run = uuid.uuid4().hex[:8]
     load = inputs(targets, run)
-    server = Server(durable, jwks_path, tmp_path / "server.log")
+    server_settings = dataclasses.replace(
+        settings, delius_dsn=Secret(durable), oasys_url="", delius_pool_max=20
+    )
     acked: dict[int, str] = {}
     enough = asyncio.Event()
     slots = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(i: int, http: httpx.AsyncClient) -> None:
+    async def one(i: int, http: httpx.AsyncClient, server: ServerProcess) -> None:
         async with slots:
-            if server.process is not None and server.process.poll() is not None:
+            if server.process.poll() is not None:
                 return  # the server is gone: this write was never sent
-            contact_id = await send(http, server.url, headers, load[i])
+            contact_id = await send(http, server.base_url, headers, load[i])
         if contact_id is not None:
             acked[i] = contact_id
             if len(acked) >= ACKED_BEFORE_KILL:
                 enough.set()
 
+    servers: list[ServerProcess] = []
     try:
-        await server.start()
+        server = await start_server(server_settings, headers)
+        servers.append(server)
         async with httpx.AsyncClient(timeout=10) as http:
-            tasks = [asyncio.create_task(one(i, http)) for i in range(WRITES)]
+            tasks = [asyncio.create_task(one(i, http, server)) for i in range(WRITES)]
             await asyncio.wait_for(enough.wait(), timeout=60)
             server.kill()
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=60)
@@ -190,16 +134,18 @@ async def test_acknowledged_writes_survive_a_kill_exactly_once(
         }
         assert acked.items() <= committed.items()
 
-        await server.start()
+        again = await start_server(server_settings, headers)
+        servers.append(again)
         async with httpx.AsyncClient(timeout=10) as http:
             retried = await asyncio.gather(
-                *(send(http, server.url, headers, load[i]) for i in range(WRITES))
+                *(send(http, again.base_url, headers, load[i]) for i in range(WRITES))
             )
         assert all(contact_id is not None for contact_id in retried)
         for i, contact_id in committed.items():
             assert retried[i] == contact_id  # a replay, acknowledged or not before the kill
     finally:
-        server.stop()
+        for started in servers:
+            started.stop()
 
     references = [sent["externalReference"] for sent in load]
     counts = await db.fetch(
