@@ -140,6 +140,15 @@ def writer(tokens: Tokens, login: str) -> dict[str, str]:
     return tokens.header(roles=WRITER_ROLES, username=login.upper())
 
 
+async def add_gateway_user(sql: Any, client_id: str) -> None:
+    """An nDelius user for a partner client: partners write as the user named by their id."""
+    await sql.execute(
+        "INSERT INTO user_ (user_id, distinguished_name, forename, surname, private) "
+        "VALUES (nextval('user_id_seq'), $1, 'Partner', 'Gateway', 1)",
+        client_id,
+    )
+
+
 def new_key() -> str:
     """A fresh idempotency key."""
     return f"test-{uuid.uuid4()}"

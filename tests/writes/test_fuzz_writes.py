@@ -43,7 +43,7 @@ from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
 from tests.conftest import Tokens, create_database, in_process
 from tests.security.fuzz_oracle import judge
-from tests.writes.conftest import NOTE, OUTCOME, SCHEDULE
+from tests.writes.conftest import NOTE, OUTCOME, SCHEDULE, add_gateway_user
 from tests.writes.fuzz_writes_values import (
     MALFORMED_INSTANTS,
     Contact,
@@ -180,11 +180,7 @@ async def playground(
         ]
         for provider in providers:
             client_id = f"crc-{provider.lower()}-fuzz"
-            await sql.execute(
-                "INSERT INTO user_ (user_id, distinguished_name, forename, surname, private) "
-                "VALUES (nextval('user_id_seq'), $1, 'Partner', 'Gateway', 1)",
-                client_id,
-            )
+            await add_gateway_user(sql, client_id)
             headers = tokens.header(
                 roles=(Role.PARTNER, Role.WRITE_CONTACTS), client_id=client_id, provider=provider
             )

@@ -17,6 +17,7 @@ from tests.writes.conftest import (
     SCHEDULE,
     WRITER_ROLES,
     Case,
+    add_gateway_user,
     cases,
     new_key,
 )
@@ -193,11 +194,7 @@ async def test_a_partner_writes_only_to_cases_it_holds(
     assert problems(unknown, "scheduleAppointment") == [(None, "UNKNOWN_USER")]
 
     # A partner client writes as the nDelius user named after its client id.
-    await sql.execute(
-        "INSERT INTO user_ (user_id, distinguished_name, forename, surname, private) "
-        "VALUES (nextval('user_id_seq'), $1, 'Partner', 'Gateway', 1)",
-        client_id,
-    )
+    await add_gateway_user(sql, client_id)
     written = await wgql(SCHEDULE, headers=partner, input=own)
     result = written["data"]["scheduleAppointment"]
     assert result["problems"] == []
