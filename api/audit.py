@@ -8,7 +8,6 @@ case data ever leaves without its audit row.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
 from adapters.records import AuditEntry
+from api.trusted_documents import sha256
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, PublicError
 
@@ -41,7 +41,7 @@ class WriteAuditTrail(SchemaExtension):
         caller = context.caller
         now = datetime.now(UTC)
         document = self.execution_context.query or ""
-        digest = "sha256:" + hashlib.sha256(document.encode()).hexdigest()
+        digest = "sha256:" + sha256(document)
         entries = [
             AuditEntry(
                 occurred_at=now,

@@ -8,7 +8,6 @@ document is not planned.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLSchema, print_schema
 
 from api.planner.plan import Operation, Plan
+from api.trusted_documents import sha256
 
 MAX_DOCUMENTS = 512
 MAX_VARIANTS = 8
@@ -111,12 +111,11 @@ def schema_version(schema: GraphQLSchema) -> str:
     known = _VERSIONS.get(id(schema))
     if known is not None and known[0] is schema:
         return known[1]
-    version = hashlib.sha256(print_schema(schema).encode()).hexdigest()[:16]
+    version = sha256(print_schema(schema))[:16]
     _VERSIONS[id(schema)] = (schema, version)
     return version
 
 
 def document_key(query: str, schema: GraphQLSchema, operation_name: str | None) -> CacheKey:
     """The cache key of one document."""
-    digest = hashlib.sha256(query.encode()).hexdigest()
-    return (digest, schema_version(schema), operation_name)
+    return (sha256(query), schema_version(schema), operation_name)
