@@ -130,7 +130,7 @@ class CaseGraphView(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """Runs the operation with its correlation id on every log line; a mutation sent
-        with GET is refused with 405 before it runs."""
+        with GET is refused with 405 before it runs. The loaders' caches go when it ends."""
         try:
             with correlated(getattr(context, "correlation_id", None)):
                 return await super().execute_single(
@@ -142,6 +142,8 @@ class CaseGraphView(GraphQL[Context, None]):
             ):
                 raise HTTPException(405, "Send mutations with POST.") from error
             raise
+        finally:
+            context.release()
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -11,6 +11,7 @@ from adapters.oasys.port import OasysPort
 from adapters.ports import AuditPort, DeliusPort, WritePort
 from resolvers.audit import AuditTrail
 from resolvers.delius_loaders import DeliusLoaders
+from resolvers.loader import clear_loaders
 from resolvers.partner import CrcLoaders
 from resolvers.risk import OasysLoaders
 from resolvers.viewer import Caller
@@ -89,6 +90,11 @@ class Context:
             writes=backends.writes,
             correlation_id=correlation_id,
         )
+
+    def release(self) -> None:
+        """Drop what this request's loaders cached, once its answer is built."""
+        self.delius.release()
+        clear_loaders(*(loaders for loaders in (self.oasys, self.crc) if loaders is not None))
 
 
 Info = strawberry.Info[Context, None]

@@ -28,7 +28,7 @@ from adapters.records import (
     TeamRecord,
 )
 from resolvers.errors import from_backend
-from resolvers.loader import BatchFetch, K, KeyLoader, V
+from resolvers.loader import BatchFetch, K, KeyLoader, V, clear_loaders
 
 ContactCountKey = tuple[int, ContactFilterSpec]
 
@@ -45,6 +45,12 @@ class DeliusLoaders:
         self._username = username
         self._batching = batching
         self._projected: dict[CaseProjection, KeyLoader[int, ProjectedCase]] = {}
+
+    def release(self) -> None:
+        """Clear every loader made so far (the request is over)."""
+        clear_loaders(self)
+        for loader in self._projected.values():
+            loader.clear()
 
     def _loader(self, fetch: BatchFetch[K, V]) -> KeyLoader[K, V]:
         return KeyLoader(fetch, batching=self._batching)
@@ -77,12 +83,12 @@ class DeliusLoaders:
 
         Each answer also primes ``access``, which the policy reads next.
         """
-        username = self._username
+        port, username, access_loader = self._port, self._username, self.access
 
         async def fetch(crns: Sequence[str]) -> Mapping[str, tuple[CaseRecord, AccessRecord]]:
-            found = await self._port.cases_with_access(crns, username)
+            found = await port.cases_with_access(crns, username)
             for case, access in found.values():
-                self.access.prime(case.offender_id, access)
+                access_loader.prime(case.offender_id, access)
             return found
 
         return self._loader(fetch)
@@ -90,10 +96,10 @@ class DeliusLoaders:
     @cached_property
     def access(self) -> KeyLoader[int, AccessRecord]:
         """Limited-access decisions for this request's user, by offender id."""
-        username = self._username
+        port, username = self._port, self._username
 
         async def fetch(ids: Sequence[int]) -> Mapping[int, AccessRecord]:
-            return await self._port.access_for_user(ids, username)
+            return await port.access_for_user(ids, username)
 
         return self._loader(fetch)
 
@@ -141,9 +147,10 @@ class DeliusLoaders:
         """Cases' projected fields by offender id, all read in one statement per batch."""
         loader = self._projected.get(projection)
         if loader is None:
+            port = self._port
 
             async def fetch(offender_ids: Sequence[int]) -> Mapping[int, ProjectedCase]:
-                return await self._port.case_projections(offender_ids, projection)
+                return await port.case_projections(offender_ids, projection)
 
             loader = self._projected[projection] = self._loader(fetch)
         return loader
@@ -156,17 +163,19 @@ class DeliusLoaders:
     @cached_property
     def contact_page(self) -> KeyLoader[ContactPageRequest, ContactPage]:
         """Pages of contacts by (case, page size, position, filter)."""
+        port = self._port
 
         async def fetch(
             requests: Sequence[ContactPageRequest],
         ) -> Mapping[ContactPageRequest, ContactPage]:
-            return dict(zip(requests, await self._port.contact_pages(requests), strict=True))
+            return dict(zip(requests, await port.contact_pages(requests), strict=True))
 
         return self._loader(fetch)
 
     @cached_property
     def contact_count(self) -> KeyLoader[ContactCountKey, int]:
         """How many contacts match a filter, by (offender id, filter)."""
+        port = self._port
 
         async def fetch(keys: Sequence[ContactCountKey]) -> Mapping[ContactCountKey, int]:
             by_filter: dict[ContactFilterSpec, list[int]] = {}
@@ -174,7 +183,7 @@ class DeliusLoaders:
                 by_filter.setdefault(spec, []).append(offender_id)
             found: dict[ContactCountKey, int] = {}
             for spec, offender_ids in by_filter.items():
-                counts = await self._port.contact_counts(offender_ids, spec)
+                counts = await port.contact_counts(offender_ids, spec)
                 found.update({(oid, spec): counts.get(oid, 0) for oid in offender_ids})
             return found
 

@@ -96,6 +96,24 @@ class KeyLoader(Generic[K, V]):
         """Remember a record fetched another way, so loading it costs nothing."""
         self._loader.prime(key, value)
 
+    def clear(self) -> None:
+        """Forget every cached load (the request is over)."""
+        self._loader.clear_all()
+
+
+def clear_loaders(*holders: object) -> None:
+    """Clear every ``KeyLoader`` the given objects hold as attributes.
+
+    A request's objects may sit in a reference cycle outside our control (graphql-core's
+    execution context holds the request's context, and itself). Clearing the loaders when
+    the request ends frees the records they cached by reference counting, rather than
+    leaving them to the cycle collector.
+    """
+    for holder in holders:
+        for value in vars(holder).values():
+            if isinstance(value, KeyLoader):
+                value.clear()
+
 
 def _observe(futures: Sequence[asyncio.Future[Any]]) -> None:
     """Mark the other keys' failures as seen (as gather does), now or when they settle."""

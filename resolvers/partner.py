@@ -13,7 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeAlias, cast
 
 from adapters.crc.port import CrcPort
@@ -40,12 +40,12 @@ class CrcLoaders:
     @cached_property
     def cases(self) -> KeyLoader[CaseKey, PartnerCaseRecord]:
         """Partner case records by (provider code, CRN), one batchGet per CRC."""
-        return KeyLoader(self._cases)
+        return KeyLoader(partial(_cases, self.port))
 
     @cached_property
     def appointments(self) -> KeyLoader[AppointmentsKey, Appointments]:
         """Partner appointments by (provider, CRN, from, to, limit)."""
-        return KeyLoader(per_key(self._appointments))
+        return KeyLoader(per_key(partial(_appointments, self.port)))
 
     @cached_property
     def interventions(self) -> KeyLoader[CaseKey, Interventions]:
@@ -63,26 +63,28 @@ class CrcLoaders:
         """True when the CRC is in the registry, so asking it makes sense."""
         return self.port.knows(provider_code)
 
-    async def _cases(self, keys: Sequence[CaseKey]) -> Mapping[CaseKey, PartnerCaseRecord]:
-        by_provider: dict[str, list[str]] = defaultdict(list)
-        for provider_code, crn in keys:
-            by_provider[provider_code].append(crn)
-        providers = list(by_provider)
-        answers = await asyncio.gather(
-            *(self.port.cases(code, by_provider[code]) for code in providers),
-            return_exceptions=True,
-        )
-        found: dict[CaseKey, PartnerCaseRecord | BaseException] = {}
-        for code, answer in zip(providers, answers, strict=True):
-            for crn in by_provider[code]:
-                value = answer if isinstance(answer, BaseException) else answer.get(crn)
-                if value is not None:
-                    found[(code, crn)] = value  # an error fails only this CRC's keys
-        return cast("Mapping[CaseKey, PartnerCaseRecord]", found)
 
-    async def _appointments(self, key: AppointmentsKey) -> Appointments | None:
-        code, crn, start, end, limit = key
-        return await self.port.appointments(code, crn, date_from=start, date_to=end, limit=limit)
+async def _cases(port: CrcPort, keys: Sequence[CaseKey]) -> Mapping[CaseKey, PartnerCaseRecord]:
+    by_provider: dict[str, list[str]] = defaultdict(list)
+    for provider_code, crn in keys:
+        by_provider[provider_code].append(crn)
+    providers = list(by_provider)
+    answers = await asyncio.gather(
+        *(port.cases(code, by_provider[code]) for code in providers),
+        return_exceptions=True,
+    )
+    found: dict[CaseKey, PartnerCaseRecord | BaseException] = {}
+    for code, answer in zip(providers, answers, strict=True):
+        for crn in by_provider[code]:
+            value = answer if isinstance(answer, BaseException) else answer.get(crn)
+            if value is not None:
+                found[(code, crn)] = value  # an error fails only this CRC's keys
+    return cast("Mapping[CaseKey, PartnerCaseRecord]", found)
+
+
+async def _appointments(port: CrcPort, key: AppointmentsKey) -> Appointments | None:
+    code, crn, start, end, limit = key
+    return await port.appointments(code, crn, date_from=start, date_to=end, limit=limit)
 
 
 async def partner_case(
