@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from adapters.delius.database import Database
 from adapters.delius.json_sql import json_value, opening_key, text_literal
-from adapters.delius.projection_sql import COLUMNS, MISSING, RELATIONS, Scope
+from adapters.delius.projection_sql import CASES, COLUMNS, MISSING, RELATIONS, Scope
 from adapters.projection import (
     MAY_BE_MISSING,
     CaseProjection,
@@ -28,10 +28,17 @@ _MAX_FIELDS = 48  # concat() takes at most 100 arguments, two per field
 
 
 class Statement:
-    """Builds one statement; every table gets an alias of its own."""
+    """Builds one statement; every table gets an alias of its own.
+
+    A case's own relations (its managers, events, registrations) are read for all the
+    statement's cases at once, one grouped read per relation joined on the offender id;
+    the relations below them are read per row, inside those reads.
+    """
 
     def __init__(self) -> None:
         self._count = 0
+        self.per_case_reads: list[tuple[str, str]] = []
+        """(alias, SELECT of ``offender_id, value``) for each relation read per case."""
 
     def aliases(self, *stems: str) -> dict[str, str]:
         """Fresh aliases for the tables of one subquery, by stem."""
@@ -61,6 +68,22 @@ class Statement:
         absent = text_literal(MISSING) if (entity, field.name) in MAY_BE_MISSING else "'null'"
         return f"COALESCE({RELATIONS[entity][field.name](self, field, scope)}, {absent})"
 
+    def per_case(self, select: str) -> str:
+        """The value of a read giving at most one ``(offender_id, value)`` row per case."""
+        alias = f"per_case{len(self.per_case_reads) + 1}"
+        self.per_case_reads.append((alias, select))
+        return f"{alias}.value"
+
+    def array_per_case(self, element: str, order: str, key: str, source: str) -> str:
+        """A JSON array of ``element`` over each case's ``source`` rows (whose offender id
+        is ``key``); ``[]`` for a case with none."""
+        grouped = self.per_case(
+            f"SELECT {key} AS offender_id, "
+            f"'[' || string_agg({element}, ',' ORDER BY {order}) || ']' AS value "
+            f"{source} GROUP BY {key}"
+        )
+        return f"COALESCE({grouped}, '[]')"
+
     def array(self, element: str, order: str, source: str) -> str:
         """A JSON array of ``element`` over ``source`` rows; ``[]`` when there are none."""
         return (
@@ -77,9 +100,13 @@ def projection_statement(projection: CaseProjection) -> str:
     """
     statement = Statement()
     values = [statement.value("case", field, {"o": "o"}) for field in projection.fields]
+    joins = "".join(
+        f" LEFT JOIN ({select}) {alias} ON {alias}.offender_id = o.offender_id"
+        for alias, select in statement.per_case_reads
+    )
     return (
-        f"SELECT o.offender_id, {', '.join(values)} FROM offender o "
-        "WHERE o.offender_id = ANY($1::bigint[])"
+        f"SELECT o.offender_id, {', '.join(values)} FROM offender o{joins} "
+        f"WHERE o.offender_id = {CASES}"
     )
 
 

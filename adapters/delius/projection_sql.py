@@ -41,6 +41,9 @@ Scope = Mapping[str, str]
 ColumnSql = Callable[[Scope], str]
 RelationSql = Callable[["Statement", Relation, Scope], str]
 
+CASES = "ANY($1::bigint[])"
+"""The offender ids of every case one statement reads."""
+
 MISSING = '"\\u001fcasegraph:missing\\u001f"'
 """What a relation of ``MAY_BE_MISSING`` reads as when it has no row: a JSON string no
 column can hold unless its text holds the same control characters (and then the case is
@@ -92,31 +95,34 @@ def _nested(entity: str, stems: Sequence[str]) -> RelationSql:
 _MANAGER_STEMS = ("om", "s", "gr", "tm", "pa")
 
 
-def _case_managers(a: Scope, scope: Scope) -> str:
-    """FROM and WHERE for the live allocations of the case in ``scope``."""
+def _case_managers(a: Scope) -> str:
+    """FROM and WHERE for the live allocations of the statement's cases."""
     om = a["om"]
     return (
         f"FROM {manager_tables(om, a['s'], a['tm'], a['pa'], a['gr'])} "
-        f"WHERE {om}.offender_id = {scope['o']}.offender_id AND {om}.soft_deleted = 0"
+        f"WHERE {om}.offender_id = {CASES} AND {om}.soft_deleted = 0"
     )
 
 
 def _current_manager(statement: Statement, relation: Relation, scope: Scope) -> str:
     """The active allocation (``managers.current_of``): the first active one in order."""
     a = statement.aliases(*_MANAGER_STEMS)
+    om = a["om"]
     row = statement.object("manager", relation.fields, a)
-    return (
-        f"(SELECT {row} {_case_managers(a, scope)} AND {a['om']}.active_flag = 1 "
-        f"ORDER BY {manager_order(a['om'])} LIMIT 1)"
+    return statement.per_case(
+        f"SELECT DISTINCT ON ({om}.offender_id) {om}.offender_id, {row} AS value "
+        f"{_case_managers(a)} AND {om}.active_flag = 1 "
+        f"ORDER BY {om}.offender_id, {manager_order(om)}"
     )
 
 
 def _manager_history(statement: Statement, relation: Relation, scope: Scope) -> str:
     a = statement.aliases(*_MANAGER_STEMS)
-    return statement.array(
+    return statement.array_per_case(
         statement.object("manager", relation.fields, a),
         manager_order(a["om"]),
-        _case_managers(a, scope),
+        f"{a['om']}.offender_id",
+        _case_managers(a),
     )
 
 
@@ -137,10 +143,11 @@ def _events(statement: Statement, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("e")
     e = a["e"]
     active = f" AND {e}.active_flag = 1" if relation.active_only else ""
-    return statement.array(
+    return statement.array_per_case(
         statement.object("event", relation.fields, a),
         event_order(e),
-        f"FROM event {e} WHERE {e}.offender_id = {scope['o']}.offender_id "
+        f"{e}.offender_id",
+        f"FROM event {e} WHERE {e}.offender_id = {CASES} "
         f"AND {e}.soft_deleted = 0 AND {e}.event_number ~ {NUMBER}{active}",
     )
 
@@ -184,16 +191,17 @@ def _registrations(statement: Statement, relation: Relation, scope: Scope) -> st
     a = statement.aliases("g", "rt", "lv", "ct")
     g, rt, lv, ct = a["g"], a["rt"], a["lv"], a["ct"]
     active = f" AND {g}.deregistered <> 1" if relation.active_only else ""
-    return statement.array(
+    return statement.array_per_case(
         statement.object("registration", relation.fields, a),
         registration_order(g),
+        f"{g}.offender_id",
         f"FROM registration {g} JOIN r_register_type {rt} "
         f"ON {rt}.register_type_id = {g}.register_type_id "
         f"LEFT JOIN r_standard_reference_list {lv} "
         f"ON {lv}.standard_reference_list_id = {g}.register_level_id "
         f"LEFT JOIN r_standard_reference_list {ct} "
         f"ON {ct}.standard_reference_list_id = {g}.register_category_id "
-        f"WHERE {g}.offender_id = {scope['o']}.offender_id AND {g}.soft_deleted = 0{active}",
+        f"WHERE {g}.offender_id = {CASES} AND {g}.soft_deleted = 0{active}",
     )
 
 
