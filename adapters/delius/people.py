@@ -38,15 +38,16 @@ ORDER BY a.offender_id, a.start_date DESC, a.offender_address_id
 # Limited access, as nDelius defines it: an active EXCLUSION for (offender, user) hides the
 # case from that user; any active RESTRICTION hides it from every user not listed. A row is
 # active while its end time is NULL or in the future. Users are matched on
-# DISTINGUISHED_NAME ignoring case. A caller with no user, or a user unknown to USER_, is
-# denied on any case with an active exclusion or restriction (fail closed).
+# DISTINGUISHED_NAME ignoring case. A caller with no user (an empty name, never matched
+# to a USER_ row, even one with a blank name), or a user unknown to USER_, is denied on
+# any case with an active exclusion or restriction (fail closed).
 def _limited_access_sql(offender_ids: str, source: str, alias: str, first: str = "") -> str:
     """The access query over ``offender_ids`` (SQL giving the ids) for the rows of
     ``source`` (a FROM item with an ``offender_id`` column, named ``alias``); ``first`` may
     name a CTE of its own for them. The user's name is always ``$2``."""
     return f"""
 WITH {first}me AS (
-    SELECT user_id FROM user_ WHERE lower(distinguished_name) = lower($2::text)
+    SELECT user_id FROM user_ WHERE $2::text <> '' AND lower(distinguished_name) = lower($2::text)
 ), active_exclusion AS (
     SELECT offender_id, user_id FROM exclusion
     WHERE offender_id IN ({offender_ids})

@@ -271,3 +271,30 @@ async def test_audit_entries_are_stored_as_given(
     stored = await delius.audit_for_crn("X900001")
     mine = [entry for entry in stored if entry.correlation_id in correlations]
     assert sorted(mine, key=lambda e: e.outcome) == sorted(entries, key=lambda e: e.outcome)
+
+
+async def test_a_caller_without_a_user_is_never_a_user_with_an_empty_name(
+    delius: DeliusAdapter, sql: Any
+) -> None:
+    """A USER_ row with a blank name must not stand in for a caller with no user: that
+    caller is denied on any case with an active exclusion, whoever it excludes."""
+    crn = await sql.fetchval(
+        """SELECT btrim(o.crn) FROM exclusion x JOIN offender o ON o.offender_id = x.offender_id
+           WHERE o.soft_deleted = 0
+             AND (x.exclusion_end_time IS NULL OR x.exclusion_end_time > LOCALTIMESTAMP)
+           ORDER BY o.crn LIMIT 1"""
+    )
+    assert crn, "the seed must hold an active exclusion"
+    user_id = await sql.fetchval(
+        "INSERT INTO user_ (user_id, distinguished_name, forename, surname, private) "
+        "VALUES (nextval('user_id_seq'), '', 'Blank', 'Name', 0) RETURNING user_id"
+    )
+    try:
+        for username in (None, ""):
+            found = await delius.cases_with_access([crn], username)
+            assert found[crn][1].excluded
+            assert (await delius.access_for_user([found[crn][0].offender_id], username))[
+                found[crn][0].offender_id
+            ].excluded
+    finally:
+        await sql.execute("DELETE FROM user_ WHERE user_id = $1", user_id)
