@@ -37,7 +37,9 @@ class DeliusLoaders:
     """Loaders created lazily on first use; they live exactly as long as one request.
 
     Lists whose pages cannot be batched (a caseload, a search) are plain calls here too,
-    so resolvers reach nDelius one way only and see public errors only.
+    so resolvers reach nDelius one way only and see public errors only. Fetches close over
+    the port and other loaders, never over ``self``: a request's loaders form no reference
+    cycle, so what they cached is freed as soon as the request ends.
     """
 
     def __init__(self, port: DeliusPort, username: str | None, *, batching: bool = True) -> None:

@@ -32,7 +32,9 @@ Interventions: TypeAlias = tuple[PartnerInterventionRecord, ...]
 
 
 class CrcLoaders:
-    """The CRC loaders of one request. Values are records or None; failures are raised."""
+    """The CRC loaders of one request. Values are records or None; failures are raised.
+
+    Fetches take the port, never ``self``, so the loaders form no reference cycle."""
 
     def __init__(self, port: CrcPort) -> None:
         self.port = port
