@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from graphql import get_named_type
 from strawberry.utils.str_converters import to_camel_case, to_snake_case
 
 from adapters.projection import (
@@ -138,12 +139,7 @@ def _options(plan: FieldPlan, entity: str, name: str) -> dict[str, Any]:
 def selection_type(plan: FieldPlan) -> str:
     """The name of the object type a field's selection is on."""
     definition = plan.definition
-    if definition is None:
-        return ""
-    type_: Any = definition.type
-    while hasattr(type_, "of_type"):
-        type_ = type_.of_type
-    return str(type_.name)
+    return "" if definition is None else get_named_type(definition.type).name
 
 
 _RELATION_FIELDS = frozenset(
