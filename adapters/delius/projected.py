@@ -78,18 +78,19 @@ class Statement:
         """A JSON array of ``element`` over each case's ``source`` rows (whose offender id
         is ``key``); ``[]`` for a case with none."""
         grouped = self.per_case(
-            f"SELECT {key} AS offender_id, "
-            f"'[' || string_agg({element}, ',' ORDER BY {order}) || ']' AS value "
+            f"SELECT {key} AS offender_id, {_json_array(element, order)} AS value "
             f"{source} GROUP BY {key}"
         )
         return f"COALESCE({grouped}, '[]')"
 
     def array(self, element: str, order: str, source: str) -> str:
         """A JSON array of ``element`` over ``source`` rows; ``[]`` when there are none."""
-        return (
-            f"(SELECT COALESCE('[' || string_agg({element}, ',' ORDER BY {order}) || ']', '[]') "
-            f"{source})"
-        )
+        return f"(SELECT COALESCE({_json_array(element, order)}, '[]') {source})"
+
+
+def _json_array(element: str, order: str) -> str:
+    """The JSON array of ``element`` over a group's rows, in ``order``; NULL for none."""
+    return f"'[' || string_agg({element}, ',' ORDER BY {order}) || ']'"
 
 
 @lru_cache(maxsize=256)
