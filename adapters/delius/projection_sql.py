@@ -3,7 +3,7 @@
 Every entity is read with the same tables, filters, order and decoding as its
 per-relation read (organisation.py, events.py, registrations.py, contacts.py), so the two
 always agree; tests/planner holds them to it. ``projected.Statement`` assembles these into
-one statement.
+one statement. A case's contacts are read as ``projection_contacts`` says.
 """
 
 from __future__ import annotations
@@ -11,26 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from adapters.delius.contacts import (
-    contact_tables,
-    earliest_first,
-    newest_first,
-    upcoming_appointment,
-)
 from adapters.delius.events import event_order, requirement_order, sentence_order
 from adapters.delius.json_sql import (
     NUMBER,
     event_number,
     one,
-    opening_key,
     strip,
     text_literal,
-    wall_time_sql,
-    yes_no,
 )
 from adapters.delius.organisation import manager_order, manager_tables
+from adapters.delius.projection_contacts import (
+    CONTACT_COLUMNS,
+    CONTACT_STEMS,
+    contact_page,
+    next_appointment,
+)
 from adapters.delius.registrations import registration_order
-from adapters.projection import NotProjectable, Relation, target
+from adapters.projection import Relation
 
 if TYPE_CHECKING:
     from adapters.delius.projected import Statement
@@ -205,75 +202,6 @@ def _registrations(statement: Statement, relation: Relation, scope: Scope) -> st
     )
 
 
-# -- contacts: contact c, type ct, outcome ot, event e -----------------------------------------
-
-_CONTACT_STEMS = ("c", "ct", "ot", "e")
-
-
-def _case_contacts(a: Scope, scope: Scope) -> str:
-    """FROM and WHERE for the live contacts of the case in ``scope``."""
-    c = a["c"]
-    return (
-        f"FROM {contact_tables(c, a['ct'], a['ot'], a['e'])} "
-        f"WHERE {c}.offender_id = {scope['o']}.offender_id AND {c}.soft_deleted = 0"
-    )
-
-
-def _next_appointment(statement: Statement, relation: Relation, scope: Scope) -> str:
-    a = statement.aliases(*_CONTACT_STEMS)
-    c = a["c"]
-    return (
-        f"(SELECT {statement.object('contact', relation.fields, a)} {_case_contacts(a, scope)} "
-        f"AND {upcoming_appointment(c, a['ct'])} ORDER BY {earliest_first(c)} LIMIT 1)"
-    )
-
-
-def _contact_page(statement: Statement, relation: Relation, scope: Scope) -> str:
-    """The first page of a case's contacts: edges, whether there are more, and the total."""
-    first = relation.first
-    if first < 1:
-        raise NotProjectable("contacts: first must be at least 1")
-    a = statement.aliases(*_CONTACT_STEMS, "page", "counted")
-    c, page = a["c"], a["page"]
-    edges = [f for f in relation.fields if isinstance(f, Relation) and f.name == "edges"]
-    columns = [
-        f"{statement.object('contact_edge', edge.fields, a)} AS edge{index}"
-        for index, edge in enumerate(edges)
-    ]
-    aggregates = [
-        f"COALESCE('[' || string_agg({page}.edge{index}, ',' ORDER BY {page}.rank) "
-        f"FILTER (WHERE {page}.rank <= {first}) || ']', '[]') AS edges{index}"
-        for index in range(len(edges))
-    ]
-    parts: list[str] = []
-    for position, field in enumerate(relation.fields):
-        kind = target("contact_page", field.name)
-        if field.name == "edges":
-            value = f"{a['counted']}.edges{edges.index(field)}"  # type: ignore[arg-type]
-        elif field.name == "page_info":
-            assert isinstance(field, Relation)
-            fetched = {"has_next_page": f"({a['counted']}.fetched > {first})"}
-            value = statement.object("page_info", field.fields, fetched)
-        elif field.name == "total_count" and kind is None:
-            b = statement.aliases("c", "ct")
-            value = (
-                f"(SELECT count(*) FROM contact {b['c']} JOIN r_contact_type {b['ct']} "
-                f"ON {b['ct']}.contact_type_id = {b['c']}.contact_type_id "
-                f"WHERE {b['c']}.offender_id = {scope['o']}.offender_id "
-                f"AND {b['c']}.soft_deleted = 0)::text"
-            )
-        else:
-            raise NotProjectable(f"contact_page.{field.name}")
-        parts += [opening_key(position, field.key), value]
-    rows = ", ".join([*columns, f"row_number() OVER (ORDER BY {newest_first(c)}) AS rank"])
-    counted = ", ".join([*aggregates, "count(*) AS fetched"])
-    return (
-        f"(SELECT concat({', '.join(parts)}, '}}') FROM ("
-        f"SELECT {counted} FROM (SELECT {rows} {_case_contacts(a, scope)} "
-        f"ORDER BY {newest_first(c)} LIMIT {first + 1}) {page}) {a['counted']})"
-    )
-
-
 COLUMNS: dict[str, dict[str, ColumnSql]] = {
     "manager": {
         "allocated_on": lambda a: f"{a['om']}.allocation_date",
@@ -328,21 +256,7 @@ COLUMNS: dict[str, dict[str, ColumnSql]] = {
         ),
         "active": lambda a: f"(NOT {one(a['g'] + '.deregistered')})",
     },
-    "contact": {
-        "id": lambda a: f"{a['c']}.contact_id::text",
-        "is_appointment": lambda a: f"({a['ct']}.attendance_contact IS NOT DISTINCT FROM 'Y')",
-        "date": lambda a: f"{a['c']}.contact_date",
-        "start": lambda a: wall_time_sql(f"{a['c']}.contact_date", f"{a['c']}.contact_start_time"),
-        "end": lambda a: wall_time_sql(f"{a['c']}.contact_date", f"{a['c']}.contact_end_time"),
-        "attended": lambda a: yes_no(f"{a['c']}.attended"),
-        "complied": lambda a: yes_no(f"{a['c']}.complied"),
-        "sensitive": lambda a: (
-            f"(COALESCE({a['c']}.sensitive, {a['ct']}.sensitive_contact) IS NOT DISTINCT FROM 'Y')"
-        ),
-        "event_number": lambda a: event_number(f"{a['e']}.event_number"),
-        "version": lambda a: f"{a['c']}.row_version",
-    },
-    "page_info": {"has_next_page": lambda a: a["has_next_page"]},
+    **CONTACT_COLUMNS,
     "coded": {"code": lambda a: a["code"], "description": lambda a: a["description"]},
 }
 
@@ -352,8 +266,8 @@ RELATIONS: dict[str, dict[str, RelationSql]] = {
         "manager_history": _manager_history,
         "events": _events,
         "registrations": _registrations,
-        "next_appointment": _next_appointment,
-        "contacts": _contact_page,
+        "next_appointment": next_appointment,
+        "contacts": contact_page,
     },
     "manager": {
         "staff": _nested("staff", ("s", "gr")),
@@ -398,5 +312,5 @@ RELATIONS: dict[str, dict[str, RelationSql]] = {
         ),
         "outcome": _coded(lambda a: f"{a['ot']}.code", lambda a: f"{a['ot']}.description"),
     },
-    "contact_edge": {"node": _nested("contact", _CONTACT_STEMS)},
+    "contact_edge": {"node": _nested("contact", CONTACT_STEMS)},
 }
