@@ -24,8 +24,8 @@ from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
+from api.metrics import planner_metrics
 from api.middleware import transport_middleware
-from api.planner import planner_metrics
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
 from schema import build_schema

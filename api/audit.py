@@ -16,8 +16,8 @@ from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
 from adapters.records import AuditEntry
-from api.trusted_documents import sha256
 from resolvers.context import Context
+from resolvers.documents import sha256
 from resolvers.errors import ErrorCode, PublicError
 
 log = logging.getLogger("casegraph.audit")

@@ -33,7 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from api.demo import run_demo
+    from sandbox.demo import run_demo
 
     return run_demo(offenders=args.offenders, seed=args.seed, port=args.port)
 

@@ -19,9 +19,9 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from api.errors import MaskInternalErrors, with_code
 from api.limits import DocumentLimits, parse_document, shape_error
-from api.planner import planner_extension
 from api.settings import Settings
 from api.trusted_documents import TrustedDocumentGate, TrustedDocuments
+from executor import planner_extension
 from resolvers.errors import ErrorCode
 
 ExtensionFactory = Callable[[], Any] | type

@@ -17,7 +17,6 @@ no manifest nobody is restricted, and every id is unknown.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -29,6 +28,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.settings import SettingsError
+from resolvers.documents import sha256
 from resolvers.errors import ErrorCode
 from resolvers.viewer import Caller
 
@@ -68,11 +68,6 @@ class TrustedDocuments:
         """The registered document for an id (``sha256:<hex>`` or ``<hex>``), if any."""
         digest = _digest_of(document_id)
         return None if digest is None else self.by_hash.get(digest)
-
-
-def sha256(document: str) -> str:
-    """The hex SHA-256 of a document's text, as manifests key it."""
-    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def _digest_of(document_id: str) -> str | None:

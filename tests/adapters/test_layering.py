@@ -52,3 +52,27 @@ def test_schema_and_resolvers_reach_adapters_only_through_records_and_ports() ->
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("adapters"):
                 module = node.module or ""
                 assert module in allowed or module.endswith((".records", ".port")), (path, module)
+
+
+@pytest.mark.parametrize("path", python_files("executor"), ids=lambda p: p.name)
+def test_the_executor_sits_below_the_http_edge(path: Path) -> None:
+    """The planned executor is a peer of schema/: it never reaches up into api/ or sandbox/."""
+    assert imported_roots(path).isdisjoint({"api", "sandbox", *DRIVERS})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in python_files("api") if p.name != "cli.py"],
+    ids=lambda p: p.name,
+)
+def test_the_http_edge_never_imports_the_sandbox(path: Path) -> None:
+    """Only the command line starts the demo; the served application knows no stand-ins."""
+    assert "sandbox" not in imported_roots(path)
+
+
+@pytest.mark.parametrize(
+    "package", ["schema", "resolvers", "adapters", "executor", "api", "sandbox"]
+)
+def test_no_layer_imports_the_tests_or_benchmarks(package: str) -> None:
+    for path in python_files(package):
+        assert imported_roots(path).isdisjoint({"tests", "bench"}), path

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import queries
 
-from api.planner.graph import FIELDS
+from executor.graph import FIELDS
 from schema import build_schema
 from tests.planner.conftest import Both, World
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.planner.cache import Entry, PlanCache
+from executor.cache import Entry, PlanCache
 from tests.planner.conftest import Both, World
 
 DOCUMENT = "query Counted($crn: ID!) { case(crn: $crn) { crn tier { code } } }"

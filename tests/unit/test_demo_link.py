@@ -6,7 +6,7 @@ import json
 import re
 import urllib.parse
 
-from api.demo import OVERVIEW, _banner
+from sandbox.demo import OVERVIEW, _banner
 from sandbox.showcase import Showcase
 
 

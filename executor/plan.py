@@ -39,9 +39,9 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Visitor
 
-from api.planner.graph import FIELDS
-from api.planner.projection import ProjectedFields, is_option_argument, project
-from api.planner.specs import Args, Spec, Sync
+from executor.graph import FIELDS
+from executor.projection import ProjectedFields, is_option_argument, project
+from executor.specs import Args, Spec, Sync
 
 LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
 

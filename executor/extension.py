@@ -15,13 +15,11 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema
 from graphql.execution.values import VariableValues, get_variable_values
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from strawberry.extensions import SchemaExtension
 
-from api.planner.cache import METRICS, Entry, PlanCache, document_key, remember_plan
-from api.planner.plan import Plan, Unsupported, compile_plan, operation_of
-from api.planner.run import Run
+from executor.cache import METRICS, Entry, PlanCache, document_key, remember_plan
+from executor.plan import Plan, Unsupported, compile_plan, operation_of
+from executor.run import Run
 from resolvers.context import Context
 
 log = logging.getLogger("casegraph.planner")
@@ -142,8 +140,3 @@ def planner_extension() -> Any:
     """A factory for the schema's extension list: one plan cache, an extension per request."""
     planner = Planner()
     return lambda: PlannedExecution(planner)
-
-
-async def planner_metrics(request: Request) -> JSONResponse:
-    """``GET /metrics``: the planned executor's counters for this process."""
-    return JSONResponse({"planner": METRICS.snapshot()})

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLSchema, print_schema
 
-from api.planner.plan import Operation, Plan
-from api.trusted_documents import sha256
+from executor.plan import Operation, Plan
+from resolvers.documents import sha256
 
 MAX_DOCUMENTS = 512
 MAX_VARIANTS = 8

@@ -16,7 +16,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
-from api.planner.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
+from executor.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
 from resolvers.cases import checked_page_size, organisation_code
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor, contact_position

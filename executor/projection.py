@@ -27,7 +27,7 @@ from adapters.projection import (
 )
 
 if TYPE_CHECKING:
-    from api.planner.plan import FieldPlan, Selection
+    from executor.plan import FieldPlan, Selection
 
 ENTITY_OF_TYPE: dict[str, str] = {
     "Case": "case",
