@@ -12,12 +12,12 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from adapters.crc import parse
 from adapters.crc.connection import CrcConnection
+from adapters.crc.parse import LONDON
 from adapters.crc.partner import PartnerSystem
 from adapters.crc.records import (
     PartnerAppointmentRecord,
@@ -30,7 +30,6 @@ from adapters.resilience import CircuitBreaker, Guard, RetryPolicy
 
 BATCH_SIZE = 100
 PAGE_SIZE = 100
-LONDON = ZoneInfo("Europe/London")
 
 
 class CrcClient:

@@ -1,13 +1,16 @@
 """Reading the partner API's JSON into records, strictly: a wrong shape is ``MalformedBody``.
 
 The contract sends every optional value as null, so a missing key is as malformed as a
-wrong type. Date-times must carry an offset.
+wrong type. Date-times must carry an offset; whatever offset a partner sends, the record
+holds the instant in Europe/London, as nDelius times are, so a front-end printing the time
+shows the same hour whichever backend it came from.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from adapters.crc.failures import MalformedBody
 from adapters.crc.records import (
@@ -19,6 +22,7 @@ from adapters.crc.records import (
 )
 
 Json = dict[str, Any]
+LONDON = ZoneInfo("Europe/London")
 
 
 def case(body: Json) -> PartnerCaseRecord:
@@ -188,7 +192,7 @@ def _datetime(body: Json, key: str) -> datetime:
         raise MalformedBody(key) from None
     if value.tzinfo is None:
         raise MalformedBody(key)
-    return value
+    return value.astimezone(LONDON)
 
 
 def _date(body: Json, key: str) -> date:

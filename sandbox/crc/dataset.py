@@ -12,7 +12,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,6 +78,12 @@ def london(day: date, at: time | None) -> datetime:
     return datetime.combine(day, at or time(0, 0), tzinfo=LONDON)
 
 
+def wire_time(instant: datetime) -> str:
+    """An instant as this stand-in sends it: in UTC, as partner systems may (the contract
+    only asks for an explicit offset), so the graph's conversion to London is exercised."""
+    return instant.astimezone(UTC).isoformat()
+
+
 def practitioner_json(practitioner: PractitionerFacts, provider_code: str) -> Json:
     """The contract's Practitioner object; e-mail derived from the name."""
     local = ".".join(part.lower() for part in practitioner.name.split() if part.isalpha())
@@ -111,7 +117,7 @@ def _case(
         if unallocated
         else practitioner_json(case.practitioner, case.provider_code),
         "team": {"code": case.team.code, "description": case.team.description},
-        "lastUpdated": last_updated.isoformat(),
+        "lastUpdated": wire_time(last_updated),
         "spgVersion": None if rng.random() < 0.1 else stamp.upper(),
     }
 
@@ -154,8 +160,8 @@ def _from_contact(
     body = {
         "id": appointment_id,
         "type": {"code": contact.type_code, "description": contact.type_description},
-        "start": start.isoformat(),
-        "end": end.isoformat() if end else None,
+        "start": wire_time(start),
+        "end": wire_time(end) if end else None,
         "location": _location(provider_code, rng),
         "practitioner": practitioner,
         "outcome": outcome,
@@ -178,8 +184,8 @@ def _unsynchronised(
     body = {
         "id": appointment_id,
         "type": {"code": type_code, "description": type_description},
-        "start": start.isoformat(),
-        "end": (start + timedelta(hours=1)).isoformat(),
+        "start": wire_time(start),
+        "end": wire_time(start + timedelta(hours=1)),
         "location": _location(case.provider_code, rng),
         "practitioner": practitioner,
         "outcome": None,

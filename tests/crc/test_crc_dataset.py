@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sandbox.crc import AppointmentFacts, build_datasets
+from sandbox.crc.dataset import LONDON
 from tests.crc.data import PROVIDERS, make_facts
 
 
@@ -35,7 +36,8 @@ def test_every_delius_appointment_appears_with_its_reference_and_contact_id() ->
             body = held[contact.external_reference]
             assert body["deliusContactId"] == contact.contact_id
             assert body["type"]["code"] == contact.type_code
-            assert body["start"].startswith(contact.contact_date.isoformat())
+            start = datetime.fromisoformat(body["start"])
+            assert start.astimezone(LONDON).date() == contact.contact_date
         unsynchronised = [b for b in held.values() if b["deliusContactId"] is None]
         assert len(held) == len(case.appointments) + len(unsynchronised)
         assert all(
@@ -66,7 +68,7 @@ def test_contacts_of_another_crc_and_london_offsets() -> None:
         for a in dataset[case.provider_code].appointments[case.crn]
     }
     assert 2 not in bodies
-    assert bodies[1]["start"] == "2025-07-01T10:30:00+01:00"
+    assert bodies[1]["start"] == "2025-07-01T09:30:00+00:00"  # sent in UTC, as partners may
     assert bodies[1]["end"] is None
     assert bodies[1]["outcome"] is None
 
