@@ -80,7 +80,11 @@ class Case:
             message=self.view.message,
         )
 
-    @strawberry.field(description="Current community offender manager; null when unallocated.")
+    @strawberry.field(
+        description="The current community offender manager. An unallocated case has its "
+        "team's placeholder here (staff.unallocated is true); null only when nDelius holds no "
+        "current allocation for the case."
+    )
     async def manager(self, info: Info) -> OffenderManager | None:
         current = await current_manager(info.context, self.record.offender_id)
         return None if current is None else OffenderManager.from_record(current, info)

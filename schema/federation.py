@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final, cast
 
 import strawberry
+from graphql import GraphQLEnumType, GraphQLField, GraphQLObjectType, GraphQLSchema
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Key
 from strawberry.permission import PermissionExtension
@@ -110,6 +111,7 @@ class FederatedSchema(strawberry.federation.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entity_types: Mapping[str, EntityType] = self._find_entity_types()
+        describe_federation(self._schema)
 
     def _get_federation_query_type(self, *args: Any, **kwargs: Any) -> type:
         """strawberry's root with ``_entities`` added, which reaches cases: the same
@@ -162,3 +164,77 @@ class FederatedSchema(strawberry.federation.Schema):
                 wants_info="info" in get_func_args(resolve),
             )
         return entities
+
+
+_FEDERATION_TYPES: Final[Mapping[str, str]] = {
+    "_Any": "A federation representation: an object with __typename and the entity's key.",
+    "_Entity": "Every type a federation gateway may ask for by key (Case, Staff, Team, Provider).",
+    "_Service": "This subgraph, as a federation gateway composes it.",
+    "_FieldSet": "A selection of fields naming an entity's key, as federation writes it.",
+    "link__Import": "A name imported from a linked specification, optionally renamed.",
+    "link__Purpose": "Why a specification is linked.",
+}
+_FEDERATION_FIELDS: Final[Mapping[tuple[str, str], str]] = {
+    ("Query", "_entities"): "Entities by key, for a federation gateway: one result (or its "
+    "own error) per representation, in the order given.",
+    ("Query", "_service"): "This subgraph's SDL, for a federation gateway.",
+    ("_Service", "sdl"): "The subgraph schema with its federation directives.",
+}
+_FEDERATION_ARGUMENTS: Final[Mapping[tuple[str, str, str], str]] = {
+    ("Query", "_entities", "representations"): "One object per entity wanted: __typename "
+    'and its key (e.g. {"__typename": "Case", "crn": "X320741"}).',
+}
+_FEDERATION_DIRECTIVES: Final[Mapping[str, str]] = {
+    "key": "The fields that identify an entity across subgraphs.",
+    "link": "A specification this schema uses (federation itself).",
+}
+_DIRECTIVE_ARGUMENTS: Final[Mapping[tuple[str, str], str]] = {
+    ("key", "fields"): "The key's fields.",
+    ("key", "resolvable"): "Whether this subgraph can resolve the entity by that key.",
+    ("link", "url"): "The specification's address, with its version.",
+    ("link", "as"): "The name the specification's definitions take here.",
+    ("link", "for"): "Why it is linked.",
+    ("link", "import"): "The definitions used without a prefix.",
+}
+_LINK_PURPOSES: Final[Mapping[str, str]] = {
+    "SECURITY": "The specification affects who may see what.",
+    "EXECUTION": "The specification affects how queries run.",
+}
+
+
+def describe_federation(schema: GraphQLSchema) -> None:
+    """Describe what strawberry adds for federation, so introspection leaves nothing
+    undescribed: a developer exploring the schema meets these types too."""
+    for type_name, text in _FEDERATION_TYPES.items():
+        named = schema.type_map.get(type_name)
+        if named is not None:
+            named.description = text
+    for (type_name, field_name), text in _FEDERATION_FIELDS.items():
+        field = _field_of(schema, type_name, field_name)
+        if field is not None:
+            field.description = text
+    for (type_name, field_name, argument), text in _FEDERATION_ARGUMENTS.items():
+        field = _field_of(schema, type_name, field_name)
+        if field is not None and argument in field.args:
+            field.args[argument].description = text
+    for name, text in _FEDERATION_DIRECTIVES.items():
+        directive = schema.get_directive(name)
+        if directive is not None:
+            directive.description = text
+    for (name, argument), text in _DIRECTIVE_ARGUMENTS.items():
+        directive = schema.get_directive(name)
+        if directive is not None and argument in directive.args:
+            directive.args[argument].description = text
+    purpose = schema.type_map.get("link__Purpose")
+    if isinstance(purpose, GraphQLEnumType):
+        for value_name, text in _LINK_PURPOSES.items():
+            if value_name in purpose.values:
+                purpose.values[value_name].description = text
+
+
+def _field_of(schema: GraphQLSchema, type_name: str, field_name: str) -> GraphQLField | None:
+    named = schema.type_map.get(type_name)
+    if not isinstance(named, GraphQLObjectType):
+        return None
+    field: GraphQLField | None = named.fields.get(field_name)
+    return field

@@ -6,7 +6,7 @@ exactly-once per idempotency key, and all-or-nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -46,7 +46,12 @@ class Mutation:
         permission_classes=[CanWriteContacts],
     )
     async def schedule_appointment(
-        self, info: Info, input: ScheduleAppointmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            ScheduleAppointmentInput,
+            strawberry.argument(description="The appointment to book, with its idempotency key."),
+        ],
     ) -> ContactResult:
         result = await writes.create_contact(
             info.context,
@@ -63,7 +68,15 @@ class Mutation:
         permission_classes=[CanWriteContacts],
     )
     async def record_appointment_outcome(
-        self, info: Info, input: RecordOutcomeInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordOutcomeInput,
+            strawberry.argument(
+                description="The appointment, its outcome and the version last read, with "
+                "an idempotency key."
+            ),
+        ],
     ) -> ContactResult:
         contact_id = _contact_id(input.contact_id)
         if contact_id is None:
@@ -82,7 +95,14 @@ class Mutation:
         "once per idempotency key.",
         permission_classes=[CanWriteContacts],
     )
-    async def add_case_note(self, info: Info, input: AddCaseNoteInput) -> ContactResult:
+    async def add_case_note(
+        self,
+        info: Info,
+        input: Annotated[
+            AddCaseNoteInput,
+            strawberry.argument(description="The note to add, with its idempotency key."),
+        ],
+    ) -> ContactResult:
         result = await writes.create_contact(
             info.context,
             str(input.crn),

@@ -60,7 +60,14 @@ class Query:
         "NOT_FOUND error, when no such case is visible to the caller.",
         permission_classes=[CanReadCases],
     )
-    async def case(self, info: Info, crn: strawberry.ID) -> Case | None:
+    async def case(
+        self,
+        info: Info,
+        crn: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The Case Reference Number, e.g. X320741."),
+        ],
+    ) -> Case | None:
         return Case.of(await view_of_crn(info.context, str(crn)))
 
     @strawberry.field(
@@ -68,7 +75,16 @@ class Query:
         "index, for any CRN not valid, not found or not visible.",
         permission_classes=[CanReadCases],
     )
-    async def cases(self, info: Info, crns: list[strawberry.ID]) -> list[Case | None]:
+    async def cases(
+        self,
+        info: Info,
+        crns: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="The CRNs to read (at most 100); answers come back in this order."
+            ),
+        ],
+    ) -> list[Case | None]:
         views = await views_of_crns(info.context, [str(crn) for crn in crns])
         # An error instance in a list becomes null at its own index with its error.
         results = [Case.of(v) if isinstance(v, CaseView) else v for v in views]
@@ -82,7 +98,10 @@ class Query:
     async def search_cases(
         self,
         info: Info,
-        query: CaseSearch,
+        query: Annotated[
+            CaseSearch,
+            strawberry.argument(description="What to look for; give at least one criterion."),
+        ],
         first: Annotated[int, strawberry.argument(description="Page size (0 to 100).")] = 20,
         after: Annotated[str | None, strawberry.argument(description="Previous endCursor.")] = None,
     ) -> CaseConnection:
@@ -95,7 +114,12 @@ class Query:
     async def caseload(
         self,
         info: Info,
-        staff_code: strawberry.ID,
+        staff_code: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The practitioner's officer code (seven characters, e.g. N07A001)."
+            ),
+        ],
         first: Annotated[int, strawberry.argument(description="Page size (0 to 100).")] = 50,
         after: Annotated[str | None, strawberry.argument(description="Previous endCursor.")] = None,
     ) -> CaseConnection:
@@ -105,15 +129,36 @@ class Query:
     @strawberry.field(
         description="A member of staff by officer code.", permission_classes=[CanReadCases]
     )
-    async def staff(self, info: Info, code: strawberry.ID) -> Staff | None:
+    async def staff(
+        self,
+        info: Info,
+        code: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Officer code, seven characters, e.g. N07A001."),
+        ],
+    ) -> Staff | None:
         return await Staff.resolve_reference(info, code)
 
     @strawberry.field(description="A team by code.", permission_classes=[CanReadCases])
-    async def team(self, info: Info, code: strawberry.ID) -> Team | None:
+    async def team(
+        self,
+        info: Info,
+        code: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Team code, six characters, e.g. N07T01."),
+        ],
+    ) -> Team | None:
         return await Team.resolve_reference(info, code)
 
     @strawberry.field(description="A provider by code.", permission_classes=[CanReadCases])
-    async def provider(self, info: Info, code: strawberry.ID) -> Provider | None:
+    async def provider(
+        self,
+        info: Info,
+        code: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Provider code, three characters, e.g. N07."),
+        ],
+    ) -> Provider | None:
         return await Provider.resolve_reference(info, code)
 
     @strawberry.field(
