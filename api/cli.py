@@ -1,16 +1,37 @@
-"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit."""
+"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit,
+keys.
+
+Commands that need the nDelius database use ``CASEGRAPH_DELIUS_DSN`` when it is set, else
+the database of the demo running from this folder (``api.local_demo``). Every failure is
+one line on stderr and a non-zero exit (``api.cli_errors``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import uvicorn
 
-from api.settings import Settings, SettingsError
+from api.cli_errors import CommandError, explain
+from api.local_demo import running_demo
+from api.settings import PREFIX, Settings, SettingsError
+
+_DSN_VARIABLE = f"{PREFIX}DELIUS_DSN"
+
+
+def _delius_dsn(args: argparse.Namespace) -> str:
+    """The configured DSN, else the running demo's, else the default; remembered for errors."""
+    settings = Settings.from_env()
+    demo = None if _DSN_VARIABLE in os.environ else running_demo()
+    dsn = demo.dsn if demo is not None else settings.delius_dsn.value
+    args.resolved_dsn = dsn
+    return dsn
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -35,7 +56,13 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from sandbox.demo import run_demo
 
-    return run_demo(offenders=args.offenders, seed=args.seed, port=args.port)
+    return run_demo(
+        offenders=args.offenders,
+        seed=args.seed,
+        port=args.port,
+        oasys_port=args.oasys_port,
+        crc_base_port=args.crc_base_port,
+    )
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -43,7 +70,8 @@ def _seed(args: argparse.Namespace) -> int:
     from sandbox.ndelius.load import load_contract
     from sandbox.ndelius.seed import seed_database
 
-    dsn = args.dsn or Settings.from_env().delius_dsn.value
+    dsn = args.dsn or _delius_dsn(args)
+    args.resolved_dsn = dsn
 
     async def run() -> None:
         if args.load_contract:
@@ -60,7 +88,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from adapters.delius.migrate import migrate
 
-    applied = asyncio.run(migrate(Settings.from_env().delius_dsn.value))
+    applied = asyncio.run(migrate(_delius_dsn(args)))
     print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
     return 0
 
@@ -68,7 +96,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _refresh_search(args: argparse.Namespace) -> int:
     from adapters.delius.migrate import refresh_search
 
-    asyncio.run(refresh_search(Settings.from_env().delius_dsn.value))
+    asyncio.run(refresh_search(_delius_dsn(args)))
     return 0
 
 
@@ -76,7 +104,14 @@ def _token(args: argparse.Namespace) -> int:
     from api.tokens import DEFAULT_KEY_FOLDER, load_key
 
     settings = Settings.from_env()
-    key = load_key(args.keys or DEFAULT_KEY_FOLDER)
+    folder = args.keys or DEFAULT_KEY_FOLDER
+    try:
+        key = load_key(folder)
+    except FileNotFoundError:
+        raise CommandError(
+            f"no signing key in {folder}; create one with `casegraph keys create`"
+            " (or start `casegraph demo` here), or pass --keys FOLDER"
+        ) from None
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     print(
         key.mint(
@@ -95,8 +130,10 @@ def _token(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from adapters.delius import DeliusAdapter
 
+    dsn = _delius_dsn(args)
+
     async def run() -> None:
-        delius = await DeliusAdapter.connect(Settings.from_env().delius_dsn.value)
+        delius = await DeliusAdapter.connect(dsn)
         try:
             entries = await delius.audit_for_crn(args.crn.strip().upper(), args.limit)
         finally:
@@ -113,6 +150,22 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_create(args: argparse.Namespace) -> int:
+    from api.tokens import DEFAULT_KEY_FOLDER, SigningKey, save_key
+
+    folder: Path = args.folder or DEFAULT_KEY_FOLDER
+    if (folder / "private.pem").exists() and not args.force:
+        raise CommandError(
+            f"{folder} already holds a signing key; pass --force to replace it (tokens "
+            "signed with the old key stop working)"
+        )
+    jwks = save_key(SigningKey.generate(), folder)
+    print(f"private key: {folder / 'private.pem'} (keep it secret; it signs tokens)")
+    print(f"public keys: {jwks}")
+    print(f"serve with:  export CASEGRAPH_JWKS={jwks.resolve()}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import print_sdl
 
@@ -120,15 +173,26 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line rather than the usage and a line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
-    main = argparse.ArgumentParser(prog="casegraph", description=__doc__)
+    main = _Parser(prog="casegraph", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="seed a throwaway nDelius and serve the graph")
     demo.add_argument("--offenders", type=int, default=10_000)
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--port", type=int, default=8000, help="the API's port")
+    demo.add_argument("--oasys-port", type=int, default=8081, help="0 picks a free port")
+    demo.add_argument(
+        "--crc-base-port", type=int, default=8091, help="first CRC port; 0 picks free ports"
+    )
     demo.set_defaults(run=_demo)
 
     serve = commands.add_parser("serve", help="serve against CASEGRAPH_DELIUS_DSN")
@@ -166,6 +230,13 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--lifetime", type=int, default=3600, help="seconds")
     token.add_argument("--keys", type=Path, help="key folder (default .casegraph/keys)")
     token.set_defaults(run=_token)
+
+    keys = commands.add_parser("keys", help="manage the keys that sign tokens")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a signing key pair and its JWKS")
+    create.add_argument("--folder", type=Path, help="where to write (default .casegraph/keys)")
+    create.add_argument("--force", action="store_true", help="replace an existing key")
+    create.set_defaults(run=_keys_create)
     return main
 
 
@@ -179,6 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        print(f"casegraph: {explain(error, getattr(args, 'resolved_dsn', None))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

