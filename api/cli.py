@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import uvicorn
 
-from api.cli_errors import CommandError, explain
+from api.cli_errors import CommandError, explain, where
 from api.local_demo import running_demo
 from api.settings import PREFIX, Settings, SettingsError
 
@@ -66,6 +66,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    import asyncpg
+
     from adapters.delius.migrate import migrate, refresh_search
     from sandbox.ndelius.load import load_contract
     from sandbox.ndelius.seed import seed_database
@@ -76,7 +78,13 @@ def _seed(args: argparse.Namespace) -> int:
     async def run() -> None:
         if args.load_contract:
             await load_contract(dsn)
-        report = await seed_database(dsn, offenders=args.offenders, seed=args.seed)
+        try:
+            report = await seed_database(dsn, offenders=args.offenders, seed=args.seed)
+        except asyncpg.UniqueViolationError:
+            raise CommandError(
+                f"{where(dsn)} already holds seeded data; seed an empty database (with "
+                "--load-contract) or pass another --dsn"
+            ) from None
         await migrate(dsn)
         await refresh_search(dsn)
         print(report)
@@ -138,6 +146,8 @@ def _audit(args: argparse.Namespace) -> int:
             entries = await delius.audit_for_crn(args.crn.strip().upper(), args.limit)
         finally:
             await delius.aclose()
+        if not entries:
+            print(f"no one has looked at {args.crn.strip().upper()} yet", file=sys.stderr)
         for e in entries:
             print(
                 f"{e.occurred_at.isoformat()}  {e.outcome:<15} {e.crn}  "
