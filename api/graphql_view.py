@@ -96,6 +96,13 @@ class CaseGraphView(GraphQL[Context, None]):
         """GraphiQL with its assets served by Case Graph, not a CDN."""
         return graphiql_html()
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The page, telling the browser to send no Referer from it: its address may hold a
+        demo's single-use sign-in code until the page's script removes it."""
+        response = await super().render_graphql_ide(request)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         """Without GraphiQL, a browser's GET is an ordinary (query-less) request."""
         return self.graphql_ide is not None and super().should_render_graphql_ide(request)

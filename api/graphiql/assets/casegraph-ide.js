@@ -1,0 +1,154 @@
+// Case Graph's GraphiQL page: an example query, a headers template, a hint on 401, and the
+// demo's one-time sign-in. Case Graph's own code (not vendored). The token never travels in
+// the address: a demo's link carries a single-use sign-in code, exchanged here for the token
+// and removed from the address before anything else is loaded.
+(function () {
+  "use strict";
+
+  const EXAMPLE_QUERY = `# Case Graph: one graph of a person on probation, over nDelius, OASys and the CRCs.
+#
+# 1. Every request needs a bearer token. Put it in the Headers tab below:
+#      {"Authorization": "Bearer <token>"}
+#    Beside a running demo: open the sign-in link it printed, or run
+#      casegraph token --user NAME
+#    in the folder where the demo runs. Otherwise use a token from your OAuth server.
+# 2. Put a CRN in the Variables tab and press the play button (Ctrl-Enter).
+query CaseOverview($crn: ID!) {
+  case(crn: $crn) {
+    crn
+    name { forename surname }
+    manager { staff { forename surname unallocated } team { description } }
+    riskOfSeriousHarm { overallRiskLevel }
+    partner { provider { description } status }
+  }
+}
+`;
+  const EXAMPLE_VARIABLES = '{\n  "crn": "X320741"\n}';
+  const HEADERS_TEMPLATE = '{\n  "Authorization": "Bearer <token>"\n}';
+  const UNAUTHORISED_HINT =
+    "Unauthorised: Case Graph needs a bearer token with every request, schema included. " +
+    'Put one in the Headers tab as {"Authorization": "Bearer <token>"}. Beside a running ' +
+    "demo, open the sign-in link it printed or run `casegraph token --user NAME` in its " +
+    "folder; otherwise ask your OAuth server for one.";
+  const USED_LINK_HINT = "This sign-in link has been used already (each works once).";
+  const SIGN_IN_PATH = "/graphiql/sign-in";
+
+  const parameters = {};
+  for (const entry of window.location.search.slice(1).split("&")) {
+    const eq = entry.indexOf("=");
+    if (eq >= 0) {
+      parameters[decodeURIComponent(entry.slice(0, eq))] = decodeURIComponent(
+        entry.slice(eq + 1),
+      );
+    }
+  }
+  const signInCode = parameters.signin;
+  delete parameters.signin;
+  delete parameters.headers; // headers (tokens) are never read from, or written to, the address
+
+  function updateURL(data) {
+    Object.assign(parameters, data);
+    const search = Object.keys(parameters)
+      .filter((key) => Boolean(parameters[key]))
+      .map((key) => encodeURIComponent(key) + "=" + encodeURIComponent(parameters[key]))
+      .join("&");
+    history.replaceState(null, "", search ? "?" + search : window.location.pathname);
+  }
+  updateURL({});
+
+  const hint = document.createElement("div");
+  hint.id = "casegraph-hint";
+  hint.setAttribute("role", "alert");
+  hint.style.cssText =
+    "display:none;padding:8px 16px;background:#fff4e5;color:#663c00;" +
+    "border-bottom:1px solid #ffb74d;font:14px/1.4 system-ui,sans-serif";
+  document.body.insertBefore(hint, document.body.firstChild);
+
+  let signInProblem = "";
+
+  function showHint(text) {
+    hint.textContent = text;
+    hint.style.display = "block";
+  }
+
+  function hideHint() {
+    hint.style.display = "none";
+  }
+
+  const fetchURL = window.location.pathname;
+
+  async function fetcher(params, options) {
+    const headers = Object.assign(
+      { "content-type": "application/json", accept: "application/json" },
+      (options && options.headers) || {},
+    );
+    const response = await fetch(fetchURL, {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify(params),
+      credentials: "omit",
+    });
+    if (response.status === 401) {
+      showHint(signInProblem + UNAUTHORISED_HINT);
+      return { errors: [{ message: UNAUTHORISED_HINT, extensions: { code: "UNAUTHENTICATED" } }] };
+    }
+    hideHint();
+    return response.json();
+  }
+
+  async function signedInHeaders() {
+    if (!signInCode) {
+      return undefined;
+    }
+    const response = await fetch(SIGN_IN_PATH, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: signInCode }),
+      credentials: "omit",
+    });
+    if (!response.ok) {
+      signInProblem = USED_LINK_HINT + " ";
+      showHint(signInProblem + UNAUTHORISED_HINT);
+      return undefined;
+    }
+    const body = await response.json();
+    return JSON.stringify({ Authorization: "Bearer " + body.token }, null, 2);
+  }
+
+  function render(headers) {
+    function CaseGraphIDE() {
+      const [query, setQuery] = React.useState(parameters.q);
+      const [variables, setVariables] = React.useState(parameters.variables);
+
+      function onEditQuery(newQuery) {
+        setQuery(newQuery);
+        updateURL({ q: newQuery });
+      }
+
+      function onEditVariables(newVariables) {
+        setVariables(newVariables);
+        updateURL({ variables: newVariables });
+      }
+
+      return React.createElement(GraphiQL, {
+        fetcher: fetcher,
+        defaultEditorToolsVisibility: true,
+        plugins: [GraphiQLPluginExplorer.explorerPlugin()],
+        query: query,
+        defaultQuery: EXAMPLE_QUERY,
+        variables: variables === undefined && !parameters.q ? EXAMPLE_VARIABLES : variables,
+        headers: headers,
+        defaultHeaders: HEADERS_TEMPLATE,
+        onEditQuery: onEditQuery,
+        onEditVariables: onEditVariables,
+        inputValueDeprecation: true,
+        isHeadersEditorEnabled: true,
+        shouldPersistHeaders: true,
+      });
+    }
+    const root = ReactDOM.createRoot(document.getElementById("graphiql"));
+    root.render(React.createElement(CaseGraphIDE));
+  }
+
+  signedInHeaders().then(render, () => render(undefined));
+})();
