@@ -30,6 +30,7 @@ from resolvers.viewer import Role
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
 from sandbox.demo_lifecycle import DemoStopped, Stopper, clear_leftovers, stop_on_signals
+from sandbox.demo_sign_in import OneTimeSignIn
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.oasys.dataset import CaseFacts as OasysCaseFacts
@@ -37,7 +38,7 @@ from sandbox.oasys.dataset import build_dataset as build_oasys_dataset
 from sandbox.oasys.delius import facts_from_delius as oasys_facts_from_delius
 from sandbox.oasys.server import start_oasys_server
 from sandbox.postgres import TemporaryPostgres
-from sandbox.showcase import Showcase, showcase
+from sandbox.showcase import Showcase, every_source_case, showcase
 
 OVERVIEW = """query CaseOverview($crn: ID!) {
   case(crn: $crn) {
@@ -45,7 +46,7 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
     name { forename surname }
     dateOfBirth
     tier { code description }
-    access { userExcluded userRestricted message }
+    access { userExcluded userRestricted }
     manager {
       staff { code forename surname }
       team { description }
@@ -59,7 +60,7 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
     }
     registrations { type { code description } colour reviewOverdue }
     riskOfSeriousHarm { overallRiskLevel assessedOn riskInCommunity { group level } }
-    predictorScores { ogrs { oneYear twoYears band } rsr { oneYear band } }
+    predictorScores { ogrs { oneYear twoYears band } rsr { twoYears band } }
     nextAppointment { date start type { description } }
     contacts(first: 5) {
       totalCount
@@ -106,14 +107,16 @@ async def _prepare(dsn: str, offenders: int, seed: int) -> _World:
     )
 
 
-def _banner(port: int, examples: Showcase, token: str) -> str:
+def _banner(port: int, examples: Showcase, first_crn: str | None, sign_in_code: str) -> str:
+    """What the demo prints when ready. The link carries a single-use sign-in code, never
+    the token (see ``sandbox.demo_sign_in``)."""
     base = f"http://127.0.0.1:{port}"
-    crn = examples.community_crn or "X000001"
+    crn = first_crn or examples.partner_crn or examples.community_crn or "X000001"
     link = f"{base}/graphql?" + urllib.parse.urlencode(
         {
             "q": OVERVIEW,
             "variables": json.dumps({"crn": crn}),
-            "headers": json.dumps({"Authorization": f"Bearer {token}"}),
+            "signin": sign_in_code,
         },
         quote_via=urllib.parse.quote,  # GraphiQL decodes with decodeURIComponent: no "+"
     )
@@ -121,7 +124,8 @@ def _banner(port: int, examples: Showcase, token: str) -> str:
         "",
         "Case Graph is ready.",
         f"  GraphiQL:   {base}/graphql",
-        f"  Try this:   {link}",
+        f"  Sign in:    {link}",
+        f"              (works once; it opens {crn}, a case nDelius, OASys and a CRC all know)",
         f"  Health:     {base}/health    Ready: {base}/ready",
         "",
         "Cases worth a look:",
@@ -131,8 +135,9 @@ def _banner(port: int, examples: Showcase, token: str) -> str:
         f"  limited access:        {examples.limited_crn} (hidden unless you may see it)",
         f'  a caseload:            caseload(staffCode: "{examples.staff_code}")',
         "",
-        f"You are {examples.staff_username} (a practitioner) with the link's token; mint others",
-        "with `casegraph token --user NAME --roles ROLE,...` (keys in .casegraph/keys).",
+        f"The link signs you in as {examples.staff_username} (a practitioner). For another tab or",
+        "user, mint a token with `casegraph token --user NAME --roles ROLE,...` in this folder",
+        'and put {"Authorization": "Bearer <token>"} in GraphiQL\'s Headers tab.',
         "",
         "Press Ctrl-C to stop; the database is removed on exit.",
     ]
@@ -166,16 +171,13 @@ def _serve_demo(
         database = stack.enter_context(TemporaryPostgres("ndelius"))
         write_state(DemoState(os.getpid(), database.dsn, str(database.folder), port))
         world = asyncio.run(_prepare(database.dsn, offenders, seed))
-        crcs = stack.enter_context(
-            start_crc_servers(build_datasets(world.crc_facts, seed), base_port=crc_base_port)
-        )
+        crc_datasets = build_datasets(world.crc_facts, seed)
+        oasys_dataset = build_oasys_dataset(world.oasys_facts, seed)
+        first_crn = every_source_case(world.examples, oasys_dataset, crc_datasets)
+        crcs = stack.enter_context(start_crc_servers(crc_datasets, base_port=crc_base_port))
         first_crc = min(instance.port for instance in crcs.instances.values())
         _say(f"  CRC partner systems: {', '.join(sorted(crcs.registry()))} from port {first_crc}")
-        oasys = stack.enter_context(
-            start_oasys_server(
-                build_oasys_dataset(world.oasys_facts, seed), "127.0.0.1", oasys_port
-            )
-        )
+        oasys = stack.enter_context(start_oasys_server(oasys_dataset, "127.0.0.1", oasys_port))
         _say(f"  OASys assessment service: {oasys.url}")
         key, jwks = load_or_create_key()
         settings = Settings(
@@ -199,7 +201,9 @@ def _serve_demo(
             roles=(Role.READ_CASES, Role.READ_SENSITIVE),
             lifetime=12 * 3600,
         )
-        _say(_banner(port, world.examples, token))
+        sign_in = OneTimeSignIn(token)
+        app.router.routes.append(sign_in.route())
+        _say(_banner(port, world.examples, first_crn, sign_in.code))
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
         )
