@@ -50,6 +50,17 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def stop_process(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Stop a child if it still runs: SIGTERM, then SIGKILL if it outlives ``seconds``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(seconds)
+
+
 @dataclass
 class ServerProcess:
     """One running server: its process, its base URL and its captured output."""
@@ -65,13 +76,7 @@ class ServerProcess:
 
     def stop(self) -> None:
         """Stop it if it still runs (SIGTERM, then SIGKILL), and release its output."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_SECONDS)
+        stop_process(self.process, STOP_SECONDS)
         self.output.close()
 
     def log_tail(self) -> str:

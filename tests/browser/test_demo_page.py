@@ -15,17 +15,13 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Request
 
-from tests.demo.running import RunningDemo, start_demo
+from tests.demo.running import RunningDemo, ready_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
-    running = start_demo(tmp_path_factory.mktemp("browser-demo"))
-    try:
-        running.wait_for("ready")
+    with ready_demo(tmp_path_factory.mktemp("browser-demo")) as (running, _):
         yield running
-    finally:
-        running.stop()
 
 
 def _sign_in_link(demo: RunningDemo) -> str:

@@ -7,10 +7,12 @@ what the commands beside it find. Every wait is bounded; signals go to this proc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -18,6 +20,7 @@ from typing import IO
 from api.local_demo import STATE_FILE, DemoState, read_state
 from api.settings import PREFIX
 from sandbox.postgres import free_port
+from tests.server_process import stop_process
 
 READY_SECONDS = 120.0
 STOP_SECONDS = 60.0
@@ -82,13 +85,7 @@ class RunningDemo:
 
     def stop(self) -> None:
         """Stop it if it still runs (SIGTERM, then SIGKILL) and release its output."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_SECONDS)
+        stop_process(self.process, STOP_SECONDS)
         self.output.close()
 
 
@@ -107,6 +104,16 @@ def start_demo(folder: Path, offenders: int = OFFENDERS) -> RunningDemo:
         stderr=subprocess.STDOUT,
     )
     return RunningDemo(process, folder, port, output)
+
+
+@contextlib.contextmanager
+def ready_demo(folder: Path) -> Iterator[tuple[RunningDemo, DemoState]]:
+    """A demo started in ``folder`` and ready to serve; stopped on the way out."""
+    running = start_demo(folder)
+    try:
+        yield running, running.wait_for("ready")
+    finally:
+        running.stop()
 
 
 def cluster_processes(cluster_folder: str) -> list[int]:

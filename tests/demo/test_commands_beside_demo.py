@@ -15,16 +15,13 @@ import httpx
 import pytest
 
 from api.local_demo import DemoState
-from tests.demo.running import RunningDemo, casegraph, start_demo
+from tests.demo.running import RunningDemo, casegraph, ready_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningDemo, DemoState]]:
-    running = start_demo(tmp_path_factory.mktemp("demo-folder"))
-    try:
-        yield running, running.wait_for("ready")
-    finally:
-        running.stop()
+    with ready_demo(tmp_path_factory.mktemp("demo-folder")) as started:
+        yield started
 
 
 def _community_crn(demo: RunningDemo) -> str:

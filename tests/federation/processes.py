@@ -22,6 +22,7 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from tests.server_process import stop_process
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 STARTUP_SECONDS = 30.0
@@ -112,11 +113,6 @@ def _announced_port(process: subprocess.Popen[bytes], errors: IO[bytes]) -> int:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(STOP_SECONDS)
+    stop_process(process, STOP_SECONDS)
     if process.stdout is not None:
         process.stdout.close()

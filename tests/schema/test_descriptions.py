@@ -27,6 +27,11 @@ def _is_graphql_builtin(name: str) -> bool:
     return name.startswith("__")
 
 
+def _missing(prefix: str, members: list[dict[str, Any]] | None, suffix: str = "") -> list[str]:
+    """``prefix + name + suffix`` of every member (field, argument, value) undescribed."""
+    return [f"{prefix}{m['name']}{suffix}" for m in members or () if not m["description"]]
+
+
 def _undescribed(schema: dict[str, Any]) -> list[str]:
     missing: list[str] = []
     for kind in schema["types"]:
@@ -35,32 +40,14 @@ def _undescribed(schema: dict[str, Any]) -> list[str]:
             continue
         if not kind["description"]:
             missing.append(name)
+        missing += _missing(f"{name}.", kind["fields"])
         for field in kind["fields"] or ():
-            if not field["description"]:
-                missing.append(f"{name}.{field['name']}")
-            missing += [
-                f"{name}.{field['name']}({arg['name']})"
-                for arg in field["args"]
-                if not arg["description"]
-            ]
-        missing += [
-            f"{name}.{field['name']}"
-            for field in kind["inputFields"] or ()
-            if not field["description"]
-        ]
-        missing += [
-            f"{name}.{value['name']}"
-            for value in kind["enumValues"] or ()
-            if not value["description"]
-        ]
+            missing += _missing(f"{name}.{field['name']}(", field["args"], ")")
+        missing += _missing(f"{name}.", kind["inputFields"])
+        missing += _missing(f"{name}.", kind["enumValues"])
+    missing += _missing("@", schema["directives"])
     for directive in schema["directives"]:
-        if not directive["description"]:
-            missing.append(f"@{directive['name']}")
-        missing += [
-            f"@{directive['name']}({arg['name']})"
-            for arg in directive["args"]
-            if not arg["description"]
-        ]
+        missing += _missing(f"@{directive['name']}(", directive["args"], ")")
     return missing
 
 
