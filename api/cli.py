@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+import asyncpg
 import uvicorn
 
 from api.cli_errors import CommandError, explain, where
@@ -36,6 +37,8 @@ def _delius_dsn(args: argparse.Namespace) -> str:
 
 def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    args.resolved_dsn = settings.delius_dsn.value
+    _check_before_serving(settings)
     if args.migrate:
         from adapters.delius.migrate import migrate
 
@@ -53,6 +56,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_before_serving(settings: Settings) -> None:
+    """Fail in one line before uvicorn starts, rather than in a worker's start-up log."""
+    if not settings.jwks:
+        raise CommandError(
+            "CASEGRAPH_JWKS is required: the keys that sign callers' tokens (a JWKS file or "
+            "URL; `casegraph keys create` makes one)"
+        )
+    if "://" not in settings.jwks and not Path(settings.jwks).is_file():
+        raise CommandError(
+            f"CASEGRAPH_JWKS names {settings.jwks}, which is not a file; "
+            "`casegraph keys create` makes one"
+        )
+
+    async def reach_database() -> None:
+        connection = await asyncpg.connect(settings.delius_dsn.value, timeout=10)
+        await connection.close()
+
+    asyncio.run(reach_database())
+
+
 def _demo(args: argparse.Namespace) -> int:
     from sandbox.demo import run_demo
 
@@ -66,8 +89,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    import asyncpg
-
     from adapters.delius.migrate import migrate, refresh_search
     from sandbox.ndelius.load import load_contract
     from sandbox.ndelius.seed import seed_database

@@ -18,7 +18,15 @@ DATABASE_COMMANDS = [
     ("refresh-search",),
     ("audit", "--crn", "X000001"),
     ("seed", "--offenders", "5"),
+    ("serve",),
 ]
+
+
+def _env(folder: Path, dsn: str) -> dict[str, str]:
+    """Nothing exported but a DSN and (for ``serve``) a JWKS file that exists."""
+    jwks = folder / "jwks.json"
+    jwks.write_text('{"keys": []}')
+    return {**clean_env(), "CASEGRAPH_DELIUS_DSN": dsn, "CASEGRAPH_JWKS": str(jwks)}
 
 
 def _one_line_failure(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -34,7 +42,7 @@ def _one_line_failure(folder: Path, *args: str, env: dict[str, str] | None = Non
 def test_no_database_says_where_it_looked_and_what_to_set(
     tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    env = {**clean_env(), "CASEGRAPH_DELIUS_DSN": f"postgresql://cg:pw@127.0.0.1:{free_port()}/nd"}
+    env = _env(tmp_path, f"postgresql://cg:pw@127.0.0.1:{free_port()}/nd")
     line = _one_line_failure(tmp_path, *command, env=env)
     assert line.startswith("casegraph: cannot connect to nd on 127.0.0.1:")
     assert "CASEGRAPH_DELIUS_DSN" in line
@@ -43,7 +51,7 @@ def test_no_database_says_where_it_looked_and_what_to_set(
 
 @pytest.mark.parametrize("command", DATABASE_COMMANDS)
 def test_a_bad_dsn_is_named(tmp_path: Path, command: tuple[str, ...]) -> None:
-    env = {**clean_env(), "CASEGRAPH_DELIUS_DSN": "mysql://nobody@nowhere/x"}
+    env = _env(tmp_path, "mysql://nobody@nowhere/x")
     line = _one_line_failure(tmp_path, *command, env=env)
     assert line.startswith("casegraph: CASEGRAPH_DELIUS_DSN is not a usable PostgreSQL URL")
 
@@ -56,6 +64,13 @@ def test_missing_keys_say_how_to_make_them(tmp_path: Path) -> None:
 def test_serve_without_keys_says_which_setting(tmp_path: Path) -> None:
     line = _one_line_failure(tmp_path, "serve")
     assert "CASEGRAPH_JWKS" in line
+    assert "casegraph keys create" in line
+
+
+def test_serve_with_a_missing_jwks_file_names_it(tmp_path: Path) -> None:
+    env = {**clean_env(), "CASEGRAPH_JWKS": str(tmp_path / "nowhere.json")}
+    line = _one_line_failure(tmp_path, "serve", env=env)
+    assert "nowhere.json, which is not a file" in line
 
 
 @pytest.mark.parametrize(
