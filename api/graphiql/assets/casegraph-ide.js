@@ -5,14 +5,17 @@
 (function () {
   "use strict";
 
-  const EXAMPLE_QUERY = `# Case Graph: one graph of a person on probation, over nDelius, OASys and the CRCs.
+  const EXAMPLE_QUERY = `# Case Graph: one graph of a person on probation,
+# over nDelius, OASys and the CRCs.
 #
-# 1. Every request needs a bearer token. Put it in the Headers tab below:
-#      {"Authorization": "Bearer <token>"}
-#    Beside a running demo: open the sign-in link it printed, or run
+# 1. Every request needs a bearer token, in the Headers
+#    tab below: {"Authorization": "Bearer <token>"}
+#    Beside a running demo, open the sign-in link it
+#    printed, or run this in the folder where it runs:
 #      casegraph token --user NAME
-#    in the folder where the demo runs. Otherwise use a token from your OAuth server.
-# 2. Put a CRN in the Variables tab and press the play button (Ctrl-Enter).
+#    Otherwise, use a token from your OAuth server.
+# 2. Put a CRN in the Variables tab, then press the
+#    play button (Ctrl-Enter).
 query CaseOverview($crn: ID!) {
   case(crn: $crn) {
     crn
