@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-import asyncpg
 import uvicorn
 
 from api.cli_errors import CommandError, explain, where
@@ -70,8 +69,10 @@ def _check_before_serving(settings: Settings) -> None:
         )
 
     async def reach_database() -> None:
-        connection = await asyncpg.connect(settings.delius_dsn.value, timeout=10)
-        await connection.close()
+        from adapters.delius import DeliusAdapter
+
+        delius = await DeliusAdapter.connect(settings.delius_dsn.value)
+        await delius.aclose()
 
     asyncio.run(reach_database())
 
@@ -89,6 +90,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    import asyncpg
+
     from adapters.delius.migrate import migrate, refresh_search
     from sandbox.ndelius.load import load_contract
     from sandbox.ndelius.seed import seed_database

@@ -24,6 +24,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
         yield running
 
 
+HEADERS_HOLD_A_TOKEN = (
+    "() => [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')]"
+    ".some(e => e.CodeMirror.getValue().includes('Bearer ey'))"
+)
+
+
 def _sign_in_link(demo: RunningDemo) -> str:
     found = re.search(r"Sign in:\s+(\S+)", demo.text())
     assert found is not None
@@ -47,10 +53,7 @@ def test_the_demo_link_signs_in_without_a_token_in_the_address(
     page.goto(link)
     page.wait_for_function("() => !window.location.search.includes('signin')")
     page.get_by_text("Headers", exact=True).click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')]"
-        ".some(e => e.CodeMirror.getValue().includes('Bearer ey'))"
-    )
+    page.wait_for_function(HEADERS_HOLD_A_TOKEN)
     page.locator(".graphiql-execute-button").click()
     page.wait_for_function(
         "() => document.querySelector('.result-window .CodeMirror')"
@@ -67,6 +70,13 @@ def test_the_demo_link_signs_in_without_a_token_in_the_address(
     assert case["partner"]["appointments"], "and has appointments for it"
 
     assert "signin" not in page.url
+    stored = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => localStorage[k].includes('eyJ'))"
+    )
+    assert stored == [], "the token is kept in the tab's sessionStorage, never on disk"
+    page.reload()
+    page.get_by_text("Headers", exact=True).click()
+    page.wait_for_function(HEADERS_HOLD_A_TOKEN)  # a reload in the same tab keeps it
     assert seen
     for request in seen:
         assert "eyJ" not in request.url, "no token (a JWT) in any address"

@@ -35,6 +35,67 @@ query CaseOverview($crn: ID!) {
     "folder; otherwise ask your OAuth server for one.";
   const USED_LINK_HINT = "This sign-in link has been used already (each works once).";
   const SIGN_IN_PATH = "/graphiql/sign-in";
+  // Headers (the token) live in this tab's sessionStorage only: a reload keeps them, closing
+  // the tab forgets them, and nothing else served later on this origin finds them on disk.
+  const SESSION_HEADERS = "casegraph:headers";
+
+  // GraphiQL keeps its tabs and query history in localStorage, headers included in the
+  // history: this storage drops every "headers" member before anything is written there.
+  function withoutHeaders(value) {
+    if (Array.isArray(value)) {
+      return value.map(withoutHeaders);
+    }
+    if (value && typeof value === "object") {
+      const kept = {};
+      for (const [key, member] of Object.entries(value)) {
+        if (key !== "headers") {
+          kept[key] = withoutHeaders(member);
+        }
+      }
+      return kept;
+    }
+    return value;
+  }
+
+  const storage = {
+    getItem: (key) => localStorage.getItem(key),
+    setItem: (key, value) => {
+      let stored = value;
+      try {
+        stored = JSON.stringify(withoutHeaders(JSON.parse(value)));
+      } catch (error) {
+        // not JSON (a plain query text): nothing to strip
+      }
+      localStorage.setItem(key, stored);
+    },
+    removeItem: (key) => localStorage.removeItem(key),
+    clear: () => {
+      for (const key of Object.keys(localStorage)) {
+        if (key.startsWith("graphiql:")) {
+          localStorage.removeItem(key);
+        }
+      }
+    },
+    get length() {
+      return localStorage.length;
+    },
+  };
+
+  function rememberedHeaders() {
+    try {
+      return sessionStorage.getItem(SESSION_HEADERS) || undefined;
+    } catch (error) {
+      return undefined;
+    }
+  }
+
+  function rememberHeaders(headers) {
+    try {
+      sessionStorage.setItem(SESSION_HEADERS, headers);
+    } catch (error) {
+      // storage refused (private mode): the headers simply are not kept across reloads
+    }
+  }
 
   const parameters = {};
   for (const entry of window.location.search.slice(1).split("&")) {
@@ -101,7 +162,7 @@ query CaseOverview($crn: ID!) {
 
   async function signedInHeaders() {
     if (!signInCode) {
-      return undefined;
+      return rememberedHeaders();
     }
     const response = await fetch(SIGN_IN_PATH, {
       method: "POST",
@@ -112,10 +173,12 @@ query CaseOverview($crn: ID!) {
     if (!response.ok) {
       signInProblem = USED_LINK_HINT + " ";
       showHint(signInProblem + UNAUTHORISED_HINT);
-      return undefined;
+      return rememberedHeaders();
     }
     const body = await response.json();
-    return JSON.stringify({ Authorization: "Bearer " + body.token }, null, 2);
+    const headers = JSON.stringify({ Authorization: "Bearer " + body.token }, null, 2);
+    rememberHeaders(headers);
+    return headers;
   }
 
   function render(headers) {
@@ -144,9 +207,11 @@ query CaseOverview($crn: ID!) {
         defaultHeaders: HEADERS_TEMPLATE,
         onEditQuery: onEditQuery,
         onEditVariables: onEditVariables,
+        onEditHeaders: rememberHeaders,
         inputValueDeprecation: true,
         isHeadersEditorEnabled: true,
-        shouldPersistHeaders: true,
+        shouldPersistHeaders: false,
+        storage: storage,
       });
     }
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
