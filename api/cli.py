@@ -19,6 +19,7 @@ from typing import NoReturn
 import uvicorn
 
 from api.cli_errors import CommandError, explain, where
+from api.cli_setup import check_before_serving, keys_create
 from api.local_demo import running_demo
 from api.settings import PREFIX, Settings, SettingsError
 
@@ -37,7 +38,7 @@ def _delius_dsn(args: argparse.Namespace) -> str:
 def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     args.resolved_dsn = settings.delius_dsn.value
-    _check_before_serving(settings)
+    check_before_serving(settings)
     if args.migrate:
         from adapters.delius.migrate import migrate
 
@@ -53,28 +54,6 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
     )
     return 0
-
-
-def _check_before_serving(settings: Settings) -> None:
-    """Fail in one line before uvicorn starts, rather than in a worker's start-up log."""
-    if not settings.jwks:
-        raise CommandError(
-            "CASEGRAPH_JWKS is required: the keys that sign callers' tokens (a JWKS file or "
-            "URL; `casegraph keys create` makes one)"
-        )
-    if "://" not in settings.jwks and not Path(settings.jwks).is_file():
-        raise CommandError(
-            f"CASEGRAPH_JWKS names {settings.jwks}, which is not a file; "
-            "`casegraph keys create` makes one"
-        )
-
-    async def reach_database() -> None:
-        from adapters.delius import DeliusAdapter
-
-        delius = await DeliusAdapter.connect(settings.delius_dsn.value)
-        await delius.aclose()
-
-    asyncio.run(reach_database())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -184,22 +163,6 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _keys_create(args: argparse.Namespace) -> int:
-    from api.tokens import DEFAULT_KEY_FOLDER, SigningKey, save_key
-
-    folder: Path = args.folder or DEFAULT_KEY_FOLDER
-    if (folder / "private.pem").exists() and not args.force:
-        raise CommandError(
-            f"{folder} already holds a signing key; pass --force to replace it (tokens "
-            "signed with the old key stop working)"
-        )
-    jwks = save_key(SigningKey.generate(), folder)
-    print(f"private key: {folder / 'private.pem'} (keep it secret; it signs tokens)")
-    print(f"public keys: {jwks}")
-    print(f"serve with:  export CASEGRAPH_JWKS={jwks.resolve()}")
-    return 0
-
-
 def _schema(args: argparse.Namespace) -> int:
     from schema import print_sdl
 
@@ -270,7 +233,7 @@ def parser() -> argparse.ArgumentParser:
     create = key_commands.add_parser("create", help="create a signing key pair and its JWKS")
     create.add_argument("--folder", type=Path, help="where to write (default .casegraph/keys)")
     create.add_argument("--force", action="store_true", help="replace an existing key")
-    create.set_defaults(run=_keys_create)
+    create.set_defaults(run=keys_create)
     return main
 
 
