@@ -12,8 +12,8 @@ import pytest
 
 from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.delius.decode import wall_time
-from adapters.delius.json_sql import wall_time_sql
-from adapters.delius.projected import projected_case, projection_statement
+from adapters.delius.projection.json_sql import wall_time_sql
+from adapters.delius.projection.statement import projected_case, projection_statement
 from adapters.projection import (
     VOCABULARY,
     CaseProjection,
