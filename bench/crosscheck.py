@@ -75,7 +75,8 @@ def summarise(target: str, query: str, body: Any) -> list[Summary | None]:
     """Summaries of the cases in one answer, in CRN order."""
     overview = query == "overview"
     if target == "postgraphile":
-        nodes = body["data"]["allOffenders"]["nodes"]
+        (root,) = body["data"].values()  # allOffenders, or the batch lookup offendersByCrns
+        nodes = root["nodes"]
         found = [postgraphile_case(n, overview) for n in nodes]
     elif target == "floor":
         cases = [body] if overview else body
