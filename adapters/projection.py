@@ -17,6 +17,7 @@ from adapters.records import (
     ContactRecord,
     EventRecord,
     ManagerRecord,
+    OffenceRecord,
     ProviderRecord,
     RegistrationRecord,
     RequirementRecord,
@@ -63,7 +64,10 @@ VOCABULARY: dict[str, dict[str, str | None]] = {
     "staff": _record(StaffRecord, {"grade": "coded"}, without=frozenset({"id", "provider_id"})),
     "team": _record(TeamRecord, {"provider": "provider"}, without=frozenset({"id", "provider_id"})),
     "provider": _record(ProviderRecord, without=frozenset({"id"})),
-    "event": _record(EventRecord, {"sentence": "sentence"}, without=_KEYS),
+    "event": _record(
+        EventRecord, {"main_offence": "offence", "sentence": "sentence"}, without=_KEYS
+    ),
+    "offence": _record(OffenceRecord, without=frozenset({"event_id", "main"})),
     "sentence": _record(
         SentenceRecord,
         {"type": "coded", "requirements": "requirement"},

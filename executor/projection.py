@@ -33,6 +33,7 @@ ENTITY_OF_TYPE: dict[str, str] = {
     "Team": "team",
     "Provider": "provider",
     "Event": "event",
+    "Offence": "offence",
     "Sentence": "sentence",
     "Requirement": "requirement",
     "Registration": "registration",

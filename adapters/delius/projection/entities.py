@@ -23,6 +23,7 @@ from adapters.delius.projection.contacts import (
 from adapters.delius.projection.json_sql import (
     NUMBER,
     event_number,
+    offence_description,
     one,
     strip,
     text_literal,
@@ -133,6 +134,19 @@ def _events(statement: Builder, relation: Relation, scope: Scope) -> str:
     )
 
 
+def _main_offence(statement: Builder, relation: Relation, scope: Scope) -> str:
+    """The event's main offence (``field_rules.main_offence`` over ``offences_by_event``:
+    the first live main offence, earliest offence date first, then by code)."""
+    a = statement.aliases("mo", "ro")
+    mo, ro = a["mo"], a["ro"]
+    return (
+        f"(SELECT {statement.object('offence', relation.fields, a)} "
+        f"FROM main_offence {mo} JOIN r_offence {ro} ON {ro}.offence_id = {mo}.offence_id "
+        f"WHERE {mo}.event_id = {scope['e']}.event_id AND {mo}.soft_deleted = 0 "
+        f"ORDER BY {mo}.offence_date NULLS LAST, {ro}.code LIMIT 1)"
+    )
+
+
 def _sentence(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("d", "dt", "u")
     d, dt, u = a["d"], a["dt"], a["u"]
@@ -214,6 +228,13 @@ COLUMNS: dict[str, dict[str, ColumnSql]] = {
         "conviction_date": lambda a: f"{a['e']}.conviction_date",
         "in_breach": lambda a: one(f"{a['e']}.in_breach"),
     },
+    "offence": {
+        "code": lambda a: strip(f"{a['ro']}.code"),
+        "description": lambda a: offence_description(f"{a['ro']}.description"),
+        "category": lambda a: f"{a['ro']}.main_category_description",
+        "date": lambda a: f"{a['mo']}.offence_date",
+        "count": lambda a: f"{a['mo']}.offence_count",
+    },
     "sentence": {
         "date": lambda a: f"{a['d']}.disposal_date",
         "length": lambda a: f"{a['d']}.length",
@@ -262,7 +283,7 @@ RELATIONS: dict[str, dict[str, RelationSql]] = {
         "grade": _coded(lambda a: f"{a['gr']}.code_value", lambda a: f"{a['gr']}.code_description")
     },
     "team": {"provider": _team_provider},
-    "event": {"sentence": _sentence},
+    "event": {"main_offence": _main_offence, "sentence": _sentence},
     "sentence": {
         "type": _coded(
             lambda a: f"{a['dt']}.disposal_type_code",
