@@ -224,9 +224,11 @@ def under_load(
         work = Path(folder)
         path = write_corpus(corpus, work / "partners.txt")
         with serving(spec, work) as server:
-            load = {"concurrency": concurrency, "authorization": f"Bearer {token}"}
-            run_wrk(server.url, path, seconds=3, **load)
-            return run_wrk(server.url, path, seconds=10, **load)
+            bearer = f"Bearer {token}"
+            run_wrk(server.url, path, seconds=3, concurrency=concurrency, authorization=bearer)
+            return run_wrk(
+                server.url, path, seconds=10, concurrency=concurrency, authorization=bearer
+            )
 
 
 def render(

@@ -91,7 +91,8 @@ def targets(dsn: str, jwks: Path, workers: int, with_postgraphile: bool) -> Plan
 
 
 SEQUENTIAL = 10
-CHECKED = {"overview": 20, "cases50": 2}  # requests whose answers are compared
+CHECKED = {"overview": 20, "cases50": 2, "caseview": 20, "caseview50": 2}
+"""How many requests of each query have their answers compared across targets."""
 
 
 def answer(client: httpx.Client, request: Request) -> Any:
@@ -141,7 +142,7 @@ def bench(args: argparse.Namespace, dsn: str, database_pid: int, work: Path) -> 
     jwks, authorization = credentials(work)
     headers = {"Authorization": authorization}
     measurements: list[Measurement] = []
-    answers: dict[str, dict[str, list[Any]]] = {"overview": {}, "cases50": {}}
+    answers: dict[str, dict[str, list[Any]]] = {query: {} for query in CHECKED}
     with_postgraphile = not args.skip_postgraphile and ensure_postgraphile()
     if with_postgraphile:
         asyncio.run(batch_lookup.install(dsn))
@@ -180,7 +181,7 @@ def bench(args: argparse.Namespace, dsn: str, database_pid: int, work: Path) -> 
         ]
     notes = []
     for query, found in answers.items():
-        differing = crosscheck.differences(found)
+        differing = crosscheck.differences(found, crosscheck.fields_of(query))
         verdict = "; ".join(differing) if differing else "all targets agree"
         notes.append(
             f"Same rows ({query}, the first {CHECKED[query]} requests of the corpus, compared "

@@ -43,40 +43,49 @@ def _by(found: Figures) -> dict[tuple[str, str], dict[str, Any]]:
     return {(m["target"], m["query"]): m for m in measured}
 
 
-def _throughput(found: Figures) -> list[Row]:
+Pair = dict[str, Any]
+"""One measurement of ``bench.run`` as recorded (req/s, CPU, statements ...)."""
+
+
+def _against_postgraphile(
+    found: Figures, goal: str, judge: Callable[[Pair, Pair], tuple[str, bool]]
+) -> list[Row]:
+    """One row per fair query: ``judge(ours, theirs)`` gives what was measured and whether
+    the goal is met."""
     runs = _by(found)
     rows = []
     for query, label in FAIR:
         ours, theirs = runs.get((OURS, query)), runs.get((THEIRS, query))
-        target = f"{label}: req/s >= 1.2x PostGraphile's, one worker, same run"
+        target = f"{label}: {goal}"
         if ours is None or theirs is None or not theirs["rps"]:
             rows.append(Row(target, "not measured", None))
             continue
-        ratio = ours["rps"] / theirs["rps"]
-        rows.append(
-            Row(target, f"{ours['rps']:,.1f} vs {theirs['rps']:,.1f} req/s, {ratio:.2f}x",
-                ratio >= 1.2)
-        )  # fmt: skip
+        measured, met = judge(ours, theirs)
+        rows.append(Row(target, measured, met))
     return rows
+
+
+def _throughput(found: Figures) -> list[Row]:
+    def judge(ours: Pair, theirs: Pair) -> tuple[str, bool]:
+        ratio = ours["rps"] / theirs["rps"]
+        return f"{ours['rps']:,.1f} vs {theirs['rps']:,.1f} req/s, {ratio:.2f}x", ratio >= 1.2
+
+    return _against_postgraphile(found, "req/s >= 1.2x PostGraphile's, one worker", judge)
 
 
 def _cpu(found: Figures) -> list[Row]:
-    runs = _by(found)
-    rows = []
-    for query, label in FAIR:
-        ours, theirs = runs.get((OURS, query)), runs.get((THEIRS, query))
-        target = f"{label}: server + PostgreSQL CPU per request <= PostGraphile's"
-        if ours is None or theirs is None:
-            rows.append(Row(target, "not measured", None))
-            continue
+    def judge(ours: Pair, theirs: Pair) -> tuple[str, bool]:
         mine = ours["server_cpu_ms"] + ours["database_cpu_ms"]
         other = theirs["server_cpu_ms"] + theirs["database_cpu_ms"]
-        rows.append(
-            Row(target, f"{ours['server_cpu_ms']:.2f} + {ours['database_cpu_ms']:.2f} = "
-                f"{mine:.2f} ms vs {theirs['server_cpu_ms']:.2f} + "
-                f"{theirs['database_cpu_ms']:.2f} = {other:.2f} ms", mine <= other)
-        )  # fmt: skip
-    return rows
+        return (
+            f"{ours['server_cpu_ms']:.2f} + {ours['database_cpu_ms']:.2f} = {mine:.2f} ms vs "
+            f"{theirs['server_cpu_ms']:.2f} + {theirs['database_cpu_ms']:.2f} = {other:.2f} ms",
+            mine <= other,
+        )
+
+    return _against_postgraphile(
+        found, "server + PostgreSQL CPU ms per request <= PostGraphile's", judge
+    )
 
 
 def _statements(found: Figures) -> list[Row]:
