@@ -12,19 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from adapters.records import (
-    CodedValue,
-    ContactRecord,
-    EventRecord,
-    ManagerRecord,
-    OffenceRecord,
-    ProviderRecord,
-    RegistrationRecord,
-    RequirementRecord,
-    SentenceRecord,
-    StaffRecord,
-    TeamRecord,
-)
+from adapters import records
 
 COLUMN = None
 """A name of the vocabulary that is a plain value, not a relation."""
@@ -57,39 +45,45 @@ VOCABULARY: dict[str, dict[str, str | None]] = {
         "contacts": "contact_page",
     },
     "manager": _record(
-        ManagerRecord,
+        records.ManagerRecord,
         {"staff": "staff", "team": "team", "provider": "provider"},
         without=_KEYS | {"active"},
     ),
-    "staff": _record(StaffRecord, {"grade": "coded"}, without=frozenset({"id", "provider_id"})),
-    "team": _record(TeamRecord, {"provider": "provider"}, without=frozenset({"id", "provider_id"})),
-    "provider": _record(ProviderRecord, without=frozenset({"id"})),
-    "event": _record(
-        EventRecord, {"main_offence": "offence", "sentence": "sentence"}, without=_KEYS
+    "staff": _record(
+        records.StaffRecord, {"grade": "coded"}, without=frozenset({"id", "provider_id"})
     ),
-    "offence": _record(OffenceRecord, without=frozenset({"event_id", "main"})),
+    "team": _record(
+        records.TeamRecord, {"provider": "provider"}, without=frozenset({"id", "provider_id"})
+    ),
+    "provider": _record(records.ProviderRecord, without=frozenset({"id"})),
+    "event": _record(
+        records.EventRecord, {"main_offence": "offence", "sentence": "sentence"}, without=_KEYS
+    ),
+    "offence": _record(records.OffenceRecord, without=frozenset({"event_id", "main"})),
     "sentence": _record(
-        SentenceRecord,
+        records.SentenceRecord,
         {"type": "coded", "requirements": "requirement"},
         without=frozenset({"id", "event_id"}),
     ),
     "requirement": _record(
-        RequirementRecord,
+        records.RequirementRecord,
         {"category": "coded", "sub_category": "coded"},
         without=frozenset({"id", "sentence_id"}),
     ),
     "registration": _record(
-        RegistrationRecord, {"type": "coded", "level": "coded", "category": "coded"}, without=_KEYS
+        records.RegistrationRecord,
+        {"type": "coded", "level": "coded", "category": "coded"},
+        without=_KEYS,
     ),
     "contact": _record(
-        ContactRecord,
+        records.ContactRecord,
         {"type": "coded", "outcome": "coded"},
         without=frozenset({"offender_id", "notes", "staff_id", "team_id", "provider_id"}),
     ),
     "contact_page": {"edges": "contact_edge", "page_info": "page_info", "total_count": COLUMN},
     "contact_edge": {"node": "contact"},
     "page_info": {"has_next_page": COLUMN},
-    "coded": _record(CodedValue),
+    "coded": _record(records.CodedValue),
 }
 """Entity -> name -> ``None`` for a column, or the entity a relation leads to.
 
