@@ -10,9 +10,9 @@ import orjson
 
 _WHITESPACE = r"E' \t\n\r\f\v'"
 NUMBER = r"'^\s*[0-9]{1,9}\s*$'"
+"""A pattern for the EVENT_NUMBER values ``decode.event_number`` reads as a number."""
 CODE_SUFFIX = r"'\s+-\s+\w+$'"
 """The pattern of ``events._CODE_SUFFIX``, in SQL."""
-"""A pattern for the EVENT_NUMBER values ``decode.event_number`` reads as a number."""
 
 
 def strip(expression: str) -> str:
