@@ -57,7 +57,9 @@ VOCABULARY: dict[str, dict[str, str | None]] = {
     ),
     "provider": _record(records.ProviderRecord, without=frozenset({"id"})),
     "event": _record(
-        records.EventRecord, {"main_offence": "offence", "sentence": "sentence"}, without=_KEYS
+        records.EventRecord,
+        {"main_offence": "offence", "additional_offences": "offence", "sentence": "sentence"},
+        without=_KEYS,
     ),
     "offence": _record(records.OffenceRecord, without=frozenset({"event_id", "main"})),
     "sentence": _record(

@@ -134,17 +134,31 @@ def _events(statement: Builder, relation: Relation, scope: Scope) -> str:
     )
 
 
-def _main_offence(statement: Builder, relation: Relation, scope: Scope) -> str:
-    """The event's main offence (``field_rules.main_offence`` over ``offences_by_event``:
-    the first live main offence, earliest offence date first, then by code)."""
+def _offence_rows(statement: Builder, table: str, scope: Scope) -> tuple[dict[str, str], str, str]:
+    """Aliases, FROM and WHERE, and order of an event's live offences in ``table`` (the main
+    or the additional ones), as ``offences_by_event`` reads them: earliest offence date
+    first, then by code."""
     a = statement.aliases("mo", "ro")
     mo, ro = a["mo"], a["ro"]
-    return (
-        f"(SELECT {statement.object('offence', relation.fields, a)} "
-        f"FROM main_offence {mo} JOIN r_offence {ro} ON {ro}.offence_id = {mo}.offence_id "
-        f"WHERE {mo}.event_id = {scope['e']}.event_id AND {mo}.soft_deleted = 0 "
-        f"ORDER BY {mo}.offence_date NULLS LAST, {ro}.code LIMIT 1)"
+    source = (
+        f"FROM {table} {mo} JOIN r_offence {ro} ON {ro}.offence_id = {mo}.offence_id "
+        f"WHERE {mo}.event_id = {scope['e']}.event_id AND {mo}.soft_deleted = 0"
     )
+    return a, source, f"{mo}.offence_date NULLS LAST, {ro}.code"
+
+
+def _main_offence(statement: Builder, relation: Relation, scope: Scope) -> str:
+    """The event's main offence (``field_rules.main_offence`` over ``offences_by_event``:
+    the first live main offence)."""
+    a, source, order = _offence_rows(statement, "main_offence", scope)
+    row = statement.object("offence", relation.fields, a)
+    return f"(SELECT {row} {source} ORDER BY {order} LIMIT 1)"
+
+
+def _additional_offences(statement: Builder, relation: Relation, scope: Scope) -> str:
+    """The event's other offences (``field_rules.additional_offences``), in order."""
+    a, source, order = _offence_rows(statement, "additional_offence", scope)
+    return statement.array(statement.object("offence", relation.fields, a), order, source)
 
 
 def _sentence(statement: Builder, relation: Relation, scope: Scope) -> str:
@@ -283,7 +297,11 @@ RELATIONS: dict[str, dict[str, RelationSql]] = {
         "grade": _coded(lambda a: f"{a['gr']}.code_value", lambda a: f"{a['gr']}.code_description")
     },
     "team": {"provider": _team_provider},
-    "event": {"main_offence": _main_offence, "sentence": _sentence},
+    "event": {
+        "main_offence": _main_offence,
+        "additional_offences": _additional_offences,
+        "sentence": _sentence,
+    },
     "sentence": {
         "type": _coded(
             lambda a: f"{a['dt']}.disposal_type_code",
