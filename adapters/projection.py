@@ -9,10 +9,31 @@ projected answer equals the records it would otherwise return.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from adapters import records
 
 COLUMN = None
 """A name of the vocabulary that is a plain value, not a relation."""
+
+
+def _record(
+    record: type,
+    relations: Mapping[str, str] | None = None,
+    *,
+    without: frozenset[str] = frozenset(),
+) -> dict[str, str | None]:
+    """An entity named as its record names its fields (the one list of them): each field a
+    column unless ``relations`` says where it leads; ``relations`` may add relations the
+    record reaches by id; ``without`` are the fields a projection cannot ask for (keys,
+    and values a rule decides)."""
+    leads = dict(relations or {})
+    names = [f.name for f in fields(record) if f.name not in without]
+    return {**{name: leads.pop(name, COLUMN) for name in names}, **leads}
+
+
+_KEYS = frozenset({"id", "offender_id"})
 
 VOCABULARY: dict[str, dict[str, str | None]] = {
     "case": {
@@ -23,83 +44,56 @@ VOCABULARY: dict[str, dict[str, str | None]] = {
         "next_appointment": "contact",
         "contacts": "contact_page",
     },
-    "manager": {
-        "allocated_on": COLUMN,
-        "ended_on": COLUMN,
-        "staff": "staff",
-        "team": "team",
-        "provider": "provider",
-    },
-    "staff": {
-        "code": COLUMN,
-        "forename": COLUMN,
-        "surname": COLUMN,
-        "unallocated": COLUMN,
-        "grade": "coded",
-    },
-    "team": {"code": COLUMN, "description": COLUMN, "telephone": COLUMN, "provider": "provider"},
-    "provider": {"code": COLUMN, "description": COLUMN, "is_private": COLUMN},
-    "event": {
-        "number": COLUMN,
-        "active": COLUMN,
-        "referral_date": COLUMN,
-        "conviction_date": COLUMN,
-        "in_breach": COLUMN,
-        "sentence": "sentence",
-    },
-    "sentence": {
-        "type": "coded",
-        "date": COLUMN,
-        "length": COLUMN,
-        "length_units": COLUMN,
-        "expected_end_date": COLUMN,
-        "termination_date": COLUMN,
-        "requirements": "requirement",
-    },
-    "requirement": {
-        "category": "coded",
-        "sub_category": "coded",
-        "length": COLUMN,
-        "length_units": COLUMN,
-        "start_date": COLUMN,
-        "termination_date": COLUMN,
-        "active": COLUMN,
-    },
-    "registration": {
-        "type": "coded",
-        "colour": COLUMN,
-        "level": "coded",
-        "category": "coded",
-        "registered_on": COLUMN,
-        "next_review_on": COLUMN,
-        "review_overdue": COLUMN,
-        "active": COLUMN,
-    },
-    "contact": {
-        "id": COLUMN,
-        "type": "coded",
-        "is_appointment": COLUMN,
-        "date": COLUMN,
-        "start": COLUMN,
-        "end": COLUMN,
-        "outcome": "coded",
-        "attended": COLUMN,
-        "complied": COLUMN,
-        "sensitive": COLUMN,
-        "event_number": COLUMN,
-        "version": COLUMN,
-    },
+    "manager": _record(
+        records.ManagerRecord,
+        {"staff": "staff", "team": "team", "provider": "provider"},
+        without=_KEYS | {"active"},
+    ),
+    "staff": _record(
+        records.StaffRecord, {"grade": "coded"}, without=frozenset({"id", "provider_id"})
+    ),
+    "team": _record(
+        records.TeamRecord, {"provider": "provider"}, without=frozenset({"id", "provider_id"})
+    ),
+    "provider": _record(records.ProviderRecord, without=frozenset({"id"})),
+    "event": _record(
+        records.EventRecord,
+        {"main_offence": "offence", "additional_offences": "offence", "sentence": "sentence"},
+        without=_KEYS,
+    ),
+    "offence": _record(records.OffenceRecord, without=frozenset({"event_id", "main"})),
+    "sentence": _record(
+        records.SentenceRecord,
+        {"type": "coded", "requirements": "requirement"},
+        without=frozenset({"id", "event_id"}),
+    ),
+    "requirement": _record(
+        records.RequirementRecord,
+        {"category": "coded", "sub_category": "coded"},
+        without=frozenset({"id", "sentence_id"}),
+    ),
+    "registration": _record(
+        records.RegistrationRecord,
+        {"type": "coded", "level": "coded", "category": "coded"},
+        without=_KEYS,
+    ),
+    "contact": _record(
+        records.ContactRecord,
+        {"type": "coded", "outcome": "coded"},
+        without=frozenset({"offender_id", "notes", "staff_id", "team_id", "provider_id"}),
+    ),
     "contact_page": {"edges": "contact_edge", "page_info": "page_info", "total_count": COLUMN},
     "contact_edge": {"node": "contact"},
     "page_info": {"has_next_page": COLUMN},
-    "coded": {"code": COLUMN, "description": COLUMN},
+    "coded": _record(records.CodedValue),
 }
 """Entity -> name -> ``None`` for a column, or the entity a relation leads to.
 
-Values are JSON: dates as ISO dates, instants as ISO date-times in Europe/London,
-flags as booleans, ids of contacts as text. Lists are in the order of the per-relation
-reads; ``events``, ``registrations`` and ``requirements`` honour ``active_only``;
-``contacts`` is the first page (``first``) of live contacts, newest first.
+Names are the record fields of ``adapters.records``. Values are JSON: dates as ISO dates,
+instants as ISO date-times in Europe/London, flags as booleans, ids of contacts as text.
+Lists are in the order of the per-relation reads; ``events``, ``registrations`` and
+``requirements`` honour ``active_only``; ``contacts`` is the first page (``first``) of live
+contacts, newest first.
 """
 
 MAY_BE_MISSING: frozenset[tuple[str, str]] = frozenset({("team", "provider")})

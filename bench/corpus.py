@@ -43,6 +43,9 @@ LIMIT $1
 
 QUERIES = ("overview", "cases50", "search", "contacts_page5", "entities100")
 DB_ONLY = ("overview", "cases50")
+CASE_VIEWS = ("caseview", "caseview50")
+"""What a case view shows first (with main offences and the latest 20 contacts), for one
+case and for 50: asked of Case Graph and PostGraphile."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,14 @@ def casegraph_requests(people: Sequence[Person]) -> dict[str, list[Request]]:
                              "variables": {"r": [{"__typename": "Case", "crn": c} for c in chunk]}})
         for chunk in _chunks(people, 100, 20, rng)
     ]  # fmt: skip
-    return {"overview": overview, "cases50": cases, "search": search, "entities100": entities}
+    views = [Request("/graphql", {"query": documents.CASE_VIEW, "variables": {"crn": p.crn}})
+             for p in people[:300]]  # fmt: skip
+    view_lists = [
+        Request("/graphql", {"query": documents.CASE_VIEW_LIST, "variables": {"crns": chunk}})
+        for chunk in _chunks(people, 50, 30, rng)
+    ]  # fmt: skip
+    return {"overview": overview, "cases50": cases, "search": search, "entities100": entities,
+            "caseview": views, "caseview50": view_lists}  # fmt: skip
 
 
 def _variables(request: Request) -> dict[str, Any]:
@@ -123,6 +133,16 @@ def postgraphile_requests(casegraph: dict[str, list[Request]]) -> dict[str, list
             Request("/graphql", {"query": documents.POSTGRAPHILE_CASES,
                                  "variables": {"crns": _variables(r)["crns"]}})
             for r in casegraph["cases50"]
+        ],
+        "caseview": [
+            Request("/graphql", {"query": documents.POSTGRAPHILE_CASE_VIEW,
+                                 "variables": {"crn": _variables(r)["crn"]}})
+            for r in casegraph["caseview"]
+        ],
+        "caseview50": [
+            Request("/graphql", {"query": documents.POSTGRAPHILE_CASE_VIEW_LIST,
+                                 "variables": {"crns": _variables(r)["crns"]}})
+            for r in casegraph["caseview50"]
         ],
     }  # fmt: skip
 

@@ -8,6 +8,11 @@ schema cannot say exactly the same thing, bench/README.md lists the difference.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
 OVERVIEW = """
 query Overview($crn: ID!) {
   case(crn: $crn) {
@@ -104,7 +109,7 @@ query Overview($crn: String!, $today: Date!) {
 
 POSTGRAPHILE_CASES = """
 query Cases($crns: [String!]!) {
-  allOffenders(filter: {crn: {in: $crns}, softDeleted: {equalTo: 0}}) {
+  offendersByCrns(crns: $crns) {
     nodes { crn currentExclusion currentRestriction
       offenderManagersByOffenderId(condition: {activeFlag: 1, softDeleted: 0}, first: 1,
                                    orderBy: [ALLOCATION_DATE_DESC, OFFENDER_MANAGER_ID_DESC]) {
@@ -128,3 +133,84 @@ query Cases($crns: [String!]!) {
   }
 }
 """
+
+_CASE_VIEW = """
+fragment CaseView on Case {
+  crn
+  name { forename surname }
+  dateOfBirth
+  tier { code }
+  manager { staff { code forename surname } team { code description }
+            provider { code description } }
+  events {
+    number
+    mainOffence { code description }
+    sentence { date length type { code description }
+               requirements { length category { code description } } }
+  }
+  registrations { type { code description } level { code } nextReviewOn }
+  contacts(first: 20) {
+    edges { node { id date start type { code description } outcome { code } } }
+  }
+}
+"""
+
+CASE_VIEW = "query CaseView($crn: ID!) { case(crn: $crn) { ...CaseView } }" + _CASE_VIEW
+"""What a case view shows first: person, manager, events with main offence, sentence and
+requirements, registrations and the latest 20 contacts."""
+
+CASE_VIEW_LIST = (
+    "query CaseViews($crns: [ID!]!) { cases(crns: $crns) { ...CaseView } }" + _CASE_VIEW
+)
+
+_POSTGRAPHILE_CASE_VIEW = """
+fragment CaseView on Offender {
+  crn firstName surname dateOfBirthDate currentExclusion currentRestriction
+  rStandardReferenceListByCurrentTier { codeValue }
+  offenderManagersByOffenderId(condition: {activeFlag: 1, softDeleted: 0}, first: 1,
+                               orderBy: [ALLOCATION_DATE_DESC, OFFENDER_MANAGER_ID_DESC]) {
+    nodes { staffByAllocationStaffId { officerCode forename surname }
+            teamByTeamId { code description }
+            probationAreaByProbationAreaId { code description } } }
+  eventsByOffenderId(condition: {activeFlag: 1, softDeleted: 0},
+                     orderBy: [REFERRAL_DATE_DESC, EVENT_ID_ASC]) {
+    nodes { eventNumber
+      mainOffencesByEventId(condition: {softDeleted: 0}, first: 1) {
+        nodes { rOffenceByOffenceId { code description } } }
+      disposalsByEventId(condition: {softDeleted: 0}, first: 1,
+                         orderBy: [ACTIVE_FLAG_DESC, DISPOSAL_DATE_DESC, DISPOSAL_ID_DESC]) {
+        nodes { disposalDate length rDisposalTypeByDisposalTypeId { disposalTypeCode description }
+          rqmntsByDisposalId(condition: {softDeleted: 0, activeFlag: 1},
+                             orderBy: [START_DATE_ASC, RQMNT_ID_ASC]) {
+            nodes { length
+                    rRqmntTypeMainCategoryByRqmntTypeMainCategoryId { code description } } } } } } }
+  registrationsByOffenderId(condition: {softDeleted: 0, deregistered: 0},
+                            orderBy: [REGISTRATION_DATE_DESC, REGISTRATION_ID_ASC]) {
+    nodes { nextReviewDate rRegisterTypeByRegisterTypeId { code description }
+            rStandardReferenceListByRegisterLevelId { codeValue } } }
+  contacts: contactsByOffenderId(first: 20, condition: {softDeleted: 0},
+      orderBy: [CONTACT_DATE_DESC, CONTACT_START_TIME_DESC, CONTACT_ID_DESC]) {
+    nodes { contactId contactDate contactStartTime rContactTypeByContactTypeId { code description }
+            rContactOutcomeTypeByContactOutcomeTypeId { code } } }
+}
+"""
+
+POSTGRAPHILE_CASE_VIEW = (
+    "query CaseView($crn: String!) { allOffenders(condition: {crn: $crn, softDeleted: 0}, "
+    "first: 1) { nodes { ...CaseView } } }" + _POSTGRAPHILE_CASE_VIEW
+)
+
+POSTGRAPHILE_CASE_VIEW_LIST = (
+    "query CaseViews($crns: [String!]!) { offendersByCrns(crns: $crns) { nodes { ...CaseView } } }"
+    + _POSTGRAPHILE_CASE_VIEW
+)
+"""A batch of cases the way PostGraphile's users look one up: an indexed SQL function
+(``bench/postgraphile/batch.sql``), exposed by PostGraphile as a root field."""
+
+
+def readme_overview() -> str:
+    """The case overview exactly as the README shows it (the query GraphiQL opens with)."""
+    found = re.search(r"```graphql\n(query CaseOverview.*?)```", README.read_text(), re.DOTALL)
+    if found is None:
+        raise LookupError("README.md has no CaseOverview query")
+    return found.group(1)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bench import figures
 from bench.sections import replace_section
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import SEED_TODAY, SeedReport, seed_database
@@ -90,6 +91,7 @@ def main() -> None:
     existing = args.results.read_text() if args.results.exists() else ""
     args.results.write_text(replace_section(existing, section, HEADING))
     rate = report.total_rows / report.elapsed_seconds
+    figures.record("seeding", {"offenders": report.offenders, "seconds": report.elapsed_seconds})
     print(
         f"seeded {report.offenders} offenders, {report.total_rows} rows "
         f"in {report.elapsed_seconds:.1f} s ({rate:,.0f} rows/s)"

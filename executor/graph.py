@@ -12,23 +12,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
+from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from executor.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
-from resolvers.cases import checked_page_size, organisation_code
+from resolvers import field_rules
+from resolvers.cases import organisation_code
 from resolvers.context import Context
-from resolvers.cursors import contact_cursor, contact_position
+from resolvers.cursors import contact_cursor
 from resolvers.delius_loaders import DeliusLoaders
 from resolvers.errors import PublicError
 from resolvers.lists import CaseListPage, caseload_page, search_page
 from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
 from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
-from resolvers.viewer import Role
-from schema.contacts import ContactFilter
+from schema.common import CodedValue
+from schema.contacts import Contact, ContactFilter
+from schema.events import Custody, Event, KeyDate, Offence, Requirement, Sentence
+from schema.manager import OffenderManager
+from schema.organisation import Provider, Staff, Team
+from schema.person import Address, Identifiers, PersonName
 from schema.query import CaseSearch
+from schema.registrations import Registration
 
 T = TypeVar("T")
 
@@ -84,14 +91,13 @@ def _history(
 
 def _filtered(flag: str, argument: str) -> Any:
     def then(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
-        every = not args[argument]
-        return [r for r in records or () if every or getattr(r, flag)]
+        return field_rules.flagged(records, flag, bool(args[argument]))
 
     return then
 
 
 def _main_address(records: Any, key: Any, view: Any, args: Args, context: Context) -> Any:
-    return next((r for r in records or () if r.current and r.status.code == "M"), None)
+    return field_rules.main_address(records)
 
 
 def input_of(cls: type[T], given: Any) -> T:
@@ -116,12 +122,9 @@ def contact_filter(given: Any) -> ContactFilter:
 
 def _contact_request(view: CaseView, args: Args, context: Context) -> ContactPageRequest:
     spec = contact_filter(args["filter"]).to_spec()
-    after = args["after"]
-    return ContactPageRequest(
-        offender_id=record(view).offender_id,
-        first=checked_page_size(args["first"], context.limits),
-        after=contact_position(after) if after is not None else None,
-        filter=spec,
+    offender_id = record(view).offender_id
+    return field_rules.contact_page_request(
+        context, offender_id, args["first"], args["after"], spec
     )
 
 
@@ -142,27 +145,26 @@ def _page_info(page: ContactSlice, args: Args, context: Context) -> tuple[bool, 
 
 
 def _notes(contact: ContactRecord, args: Args, context: Context) -> str | None:
-    if contact.sensitive and Role.READ_SENSITIVE not in context.caller.roles:
-        return None
-    return contact.notes
+    return field_rules.readable_notes(contact, context.caller)
 
 
 def _required(what: str) -> Any:
     def then(value: Any, key: Any, source: Any, args: Args, context: Context) -> Any:
-        if value is None:
-            raise LookupError(what)
-        return value
+        return field_rules.required(value, what)
 
     return then
 
 
-def _offences(main: bool) -> Any:
-    def then(records: Any, key: Any, event: Any, args: Args, context: Context) -> Any:
-        if main:
-            return next((r for r in records or () if r.main), None)
-        return [r for r in records or () if not r.main]
+def _main_offence(records: Any, key: Any, event: Any, args: Args, context: Context) -> Any:
+    return field_rules.main_offence(records)
 
-    return then
+
+def _additional_offences(records: Any, key: Any, event: Any, args: Args, context: Context) -> Any:
+    return field_rules.additional_offences(records)
+
+
+def _listed(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
+    return list(records or ())
 
 
 async def _case(source: None, args: Args, context: Context) -> CaseView:
@@ -195,12 +197,22 @@ async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> C
     return await view_of(context, edge[1])
 
 
-def _plain(*names: str) -> dict[str, Spec]:
-    return {to_camel_case(name): attribute(name) for name in names}
+def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
+    """The fields of a strawberry type, read as strawberry reads them: each field without a
+    resolver is the record's attribute of the same name (the records and the types share
+    their names); ``resolved`` gives the others, by GraphQL name."""
+    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    plain: dict[str, Spec] = {
+        f.graphql_name or to_camel_case(f.python_name): attribute(f.python_name)
+        for f in fields
+        if f.base_resolver is None and not is_private(f.type)
+    }
+    return {**plain, **resolved}
 
 
-CODED: dict[str, Spec] = _plain("code", "description")
-ORGANISATION_PROVIDER = loaded(lambda d: d.provider_by_id, lambda r, a, c: r.provider_id)
+def _by_id(record: Any, args: Args, context: Context) -> Any:
+    return record.id
+
 
 FIELDS: dict[str, dict[str, Spec]] = {
     "Query": {
@@ -240,101 +252,56 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "nextAppointment": loaded(lambda d: d.next_appointment, _offender),
         "contacts": Load(lambda d: d.contact_page, _contact_request, _contact_slice),
     },
-    "PersonName": {
-        **_plain("forename", "surname", "preferred_name"),
-        "middleNames": Sync(lambda r, a, c: list(r.middle_names), safe=True),
-    },
-    "Identifiers": _plain("pnc_number", "noms_number", "cro_number"),
+    "PersonName": attributes_of(
+        PersonName, middleNames=Sync(lambda r, a, c: list(r.middle_names), safe=True)
+    ),
+    "Identifiers": attributes_of(Identifiers),
     "CaseAccess": {
         "userExcluded": Sync(lambda v, a, c: v.access.excluded, safe=True),
         "userRestricted": Sync(lambda v, a, c: v.access.restricted, safe=True),
         "message": Sync(lambda v, a, c: v.message, safe=True),
     },
-    "CodedValue": CODED,
-    "OffenderManager": _plain("staff", "team", "provider", "allocated_on", "ended_on"),
-    "Staff": {
-        **_plain("code", "forename", "surname", "grade", "unallocated"),
-        "teams": Load(
-            lambda d: d.teams_by_staff, lambda r, a, c: r.id, lambda v, k, r, a, c: list(v or ())
+    "CodedValue": attributes_of(CodedValue),
+    "OffenderManager": attributes_of(OffenderManager),
+    "Staff": attributes_of(Staff, teams=Load(lambda d: d.teams_by_staff, _by_id, _listed)),
+    "Team": attributes_of(
+        Team,
+        provider=Load(
+            lambda d: d.provider_by_id,
+            lambda r, a, c: r.provider_id,
+            _required("team without a provider"),
         ),
-    },
-    "Team": {
-        **_plain("code", "description", "telephone"),
-        "provider": Load(
-            lambda d: d.provider_by_id, lambda r, a, c: r.provider_id, _required("provider")
-        ),
-    },
-    "Provider": _plain("code", "description", "is_private"),
-    "Event": {
-        **_plain("number", "active", "referral_date", "conviction_date", "in_breach"),
-        "mainOffence": Load(lambda d: d.offences, lambda r, a, c: r.id, _offences(True)),
-        "additionalOffences": Load(lambda d: d.offences, lambda r, a, c: r.id, _offences(False)),
-        "sentence": loaded(lambda d: d.sentence, lambda r, a, c: r.id),
-    },
-    "Offence": _plain("code", "description", "category", "date", "count"),
-    "Sentence": {
-        **_plain("type", "date", "length", "length_units", "expected_end_date", "termination_date"),
-        "requirements": Load(
-            lambda d: d.requirements, lambda r, a, c: r.id, _filtered("active", "activeOnly")
-        ),
-        "custody": loaded(lambda d: d.custody, lambda r, a, c: r.id),
-    },
-    "Requirement": _plain(
-        "category",
-        "sub_category",
-        "length",
-        "length_units",
-        "start_date",
-        "termination_date",
-        "active",
     ),
-    "Custody": _plain("status", "institution", "key_dates"),
-    "KeyDate": _plain("type", "date"),
-    "Registration": _plain(
-        "type",
-        "colour",
-        "level",
-        "category",
-        "registered_on",
-        "next_review_on",
-        "review_overdue",
-        "active",
+    "Provider": attributes_of(Provider),
+    "Event": attributes_of(
+        Event,
+        mainOffence=Load(lambda d: d.offences, _by_id, _main_offence),
+        additionalOffences=Load(lambda d: d.offences, _by_id, _additional_offences),
+        sentence=loaded(lambda d: d.sentence, _by_id),
     ),
-    "Address": _plain(
-        "building_name",
-        "address_number",
-        "street_name",
-        "district",
-        "town",
-        "county",
-        "postcode",
-        "no_fixed_abode",
-        "status",
-        "start_date",
-        "end_date",
+    "Offence": attributes_of(Offence),
+    "Sentence": attributes_of(
+        Sentence,
+        requirements=Load(lambda d: d.requirements, _by_id, _filtered("active", "activeOnly")),
+        custody=loaded(lambda d: d.custody, _by_id),
     ),
-    "Contact": {
-        **_plain(
-            "type",
-            "is_appointment",
-            "date",
-            "start",
-            "end",
-            "outcome",
-            "attended",
-            "complied",
-            "sensitive",
-            "event_number",
-            "version",
+    "Requirement": attributes_of(Requirement),
+    "Custody": attributes_of(Custody),
+    "KeyDate": attributes_of(KeyDate),
+    "Registration": attributes_of(Registration),
+    "Address": attributes_of(Address),
+    "Contact": attributes_of(
+        Contact,
+        id=Sync(lambda r, a, c: str(r.id), safe=True),
+        notes=Sync(_notes, safe=True),
+        staff=loaded(lambda d: d.staff_by_id, lambda r, a, c: r.staff_id),
+        team=loaded(lambda d: d.team_by_id, lambda r, a, c: r.team_id),
+        provider=Load(
+            lambda d: d.provider_by_id,
+            lambda r, a, c: r.provider_id,
+            _required("contact without a provider"),
         ),
-        "id": Sync(lambda r, a, c: str(r.id), safe=True),
-        "notes": Sync(_notes, safe=True),
-        "staff": loaded(lambda d: d.staff_by_id, lambda r, a, c: r.staff_id),
-        "team": loaded(lambda d: d.team_by_id, lambda r, a, c: r.team_id),
-        "provider": Load(
-            lambda d: d.provider_by_id, lambda r, a, c: r.provider_id, _required("provider")
-        ),
-    },
+    ),
     "ContactConnection": {
         "edges": Sync(lambda page, a, c: page.contacts, safe=True),
         "pageInfo": Sync(_page_info, safe=True),

@@ -11,14 +11,13 @@ here once, the others per request. Anything not covered raises
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -40,43 +39,13 @@ from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Visitor
 
 from executor.graph import FIELDS
-from executor.projection import ProjectedFields, is_option_argument, project
-from executor.specs import Args, Spec, Sync
-
-LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
+from executor.projection import is_option_argument, project
+from executor.specs import Sync
+from executor.tree import LEAF, LEAF_LIST, OBJECT, OBJECT_LIST, FieldPlan, Selection, Shape
 
 
 class Unsupported(Exception):
     """The document (or part of it) is not covered; the reason names what."""
-
-
-@dataclass(eq=False, slots=True)
-class FieldPlan:
-    """One response key of one selection: where its value comes from and its shape."""
-
-    key: str
-    position: int
-    parent: str
-    name: str
-    nodes: list[FieldNode]
-    spec: Spec
-    kind: int
-    non_null: bool
-    item_non_null: bool
-    serialize: Callable[[Any], Any] | None
-    args: Args | None
-    definition: GraphQLField | None
-    selection: Selection | None = None
-
-
-@dataclass(eq=False, slots=True)
-class Selection:
-    """The fields of one object type, in response order. ``pure``: no I/O, no errors.
-    ``projected``: the fields of a case that one projected read answers."""
-
-    fields: list[FieldPlan] = field(default_factory=list)
-    pure: bool = True
-    projected: ProjectedFields | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -225,7 +194,7 @@ class _Compiler:
         return plan
 
 
-def _shape(type_: GraphQLOutputType) -> tuple[int, bool, bool, GraphQLOutputType]:
+def _shape(type_: GraphQLOutputType) -> tuple[Shape, bool, bool, GraphQLOutputType]:
     non_null = isinstance(type_, GraphQLNonNull)
     inner: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     if isinstance(inner, GraphQLList):

@@ -10,8 +10,7 @@ to the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import get_named_type
 from strawberry.utils.str_converters import to_camel_case, to_snake_case
@@ -25,9 +24,7 @@ from adapters.projection import (
     Relation,
     target,
 )
-
-if TYPE_CHECKING:
-    from executor.plan import FieldPlan, Selection
+from executor.tree import FieldPlan, ProjectedFields, Selection
 
 ENTITY_OF_TYPE: dict[str, str] = {
     "Case": "case",
@@ -36,6 +33,7 @@ ENTITY_OF_TYPE: dict[str, str] = {
     "Team": "team",
     "Provider": "provider",
     "Event": "event",
+    "Offence": "offence",
     "Sentence": "sentence",
     "Requirement": "requirement",
     "Registration": "registration",
@@ -46,18 +44,6 @@ ENTITY_OF_TYPE: dict[str, str] = {
     "CodedValue": "coded",
 }
 """The GraphQL types whose fields the vocabulary can name, by entity."""
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ProjectedFields:
-    """The fields of one Case selection that a single projected read answers."""
-
-    projection: CaseProjection
-    fields: tuple[FieldPlan, ...]
-    """The Case fields it answers, in the projection's order."""
-    keys: frozenset[str]
-    page_sizes: tuple[int, ...]
-    """``contacts(first:)`` values, checked against the limits per request."""
 
 
 OPTION_ARGUMENTS = frozenset({"first", "activeOnly"})

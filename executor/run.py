@@ -18,9 +18,9 @@ import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
 
-from executor.plan import LEAF, LEAF_LIST, OBJECT, FieldPlan, Plan, Selection
-from executor.projection import ProjectedFields
+from executor.plan import Plan
 from executor.specs import Args, Call, Load, Sync
+from executor.tree import LEAF, LEAF_LIST, OBJECT, FieldPlan, ProjectedFields, Selection
 from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.errors import PublicError

@@ -7,12 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from adapters.queries import ContactPageRequest
 from adapters.records import CaseRecord
 from resolvers import risk
-from resolvers.cases import checked_page_size
 from resolvers.context import Info
-from resolvers.cursors import contact_position
+from resolvers.field_rules import contact_page_request, flagged, main_address
 from resolvers.managers import current_manager
 from resolvers.policy import CaseView, limited_access, view_of_crn
 from schema.common import CodedValue, coded
@@ -102,8 +100,8 @@ class Case:
             bool, strawberry.argument(description="Only current events.")
         ] = True,
     ) -> list[Event] | None:
-        records = await info.context.delius.events.load(self.record.offender_id) or ()
-        return [Event.from_record(r) for r in records if r.active or not active_only]
+        records = await info.context.delius.events.load(self.record.offender_id)
+        return [Event.from_record(r) for r in flagged(records, "active", active_only)]
 
     @strawberry.field(description="Register entries (flags), newest first.")
     async def registrations(
@@ -113,13 +111,12 @@ class Case:
             bool, strawberry.argument(description="Only registrations not deregistered.")
         ] = True,
     ) -> list[Registration] | None:
-        records = await info.context.delius.registrations.load(self.record.offender_id) or ()
-        return [Registration.from_record(r) for r in records if r.active or not active_only]
+        records = await info.context.delius.registrations.load(self.record.offender_id)
+        return [Registration.from_record(r) for r in flagged(records, "active", active_only)]
 
     @strawberry.field(description="The current main address.")
     async def main_address(self, info: Info) -> Address | None:
-        records = await info.context.delius.addresses.load(self.record.offender_id) or ()
-        main = next((r for r in records if r.current and r.status.code == "M"), None)
+        main = main_address(await info.context.delius.addresses.load(self.record.offender_id))
         return None if main is None else Address.from_record(main)
 
     @strawberry.field(description="Addresses, newest first.")
@@ -130,8 +127,8 @@ class Case:
             bool, strawberry.argument(description="Only addresses the person still lives at.")
         ] = True,
     ) -> list[Address] | None:
-        records = await info.context.delius.addresses.load(self.record.offender_id) or ()
-        return [Address.from_record(r) for r in records if r.current or not current_only]
+        records = await info.context.delius.addresses.load(self.record.offender_id)
+        return [Address.from_record(r) for r in flagged(records, "current", current_only)]
 
     @strawberry.field(description="Earliest future appointment without an outcome.")
     async def next_appointment(self, info: Info) -> Contact | None:
@@ -194,12 +191,7 @@ class Case:
         ] = None,
     ) -> ContactConnection | None:
         spec = (filter or ContactFilter()).to_spec()
-        request = ContactPageRequest(
-            offender_id=self.record.offender_id,
-            first=checked_page_size(first, info.context.limits),
-            after=contact_position(after) if after is not None else None,
-            filter=spec,
-        )
+        request = contact_page_request(info.context, self.record.offender_id, first, after, spec)
         page = await info.context.delius.contact_page.load(request)
         contacts = page.contacts if page else ()
         return ContactConnection.of(

@@ -10,7 +10,7 @@ from adapters.queries import ContactFilterSpec
 from adapters.records import ContactRecord
 from resolvers.context import Info
 from resolvers.cursors import contact_cursor
-from resolvers.viewer import Role
+from resolvers.field_rules import readable_notes, required
 from schema.common import CodedValue, PageInfo, coded
 from schema.organisation import Provider, Staff, Team
 
@@ -80,9 +80,7 @@ class Contact:
         "sensitive notes."
     )
     def notes(self, info: Info) -> str | None:
-        if self.record.sensitive and Role.READ_SENSITIVE not in info.context.caller.roles:
-            return None
-        return self.record.notes
+        return readable_notes(self.record, info.context.caller)
 
     @strawberry.field(description="The member of staff who holds the contact.")
     async def staff(self, info: Info) -> Staff | None:
@@ -97,9 +95,7 @@ class Contact:
     @strawberry.field(description="The provider that holds the contact.")
     async def provider(self, info: Info) -> Provider:
         record = await info.context.delius.provider_by_id.load(self.record.provider_id)
-        if record is None:
-            raise LookupError("contact without a provider")
-        return Provider.from_record(record)
+        return Provider.from_record(required(record, "contact without a provider"))
 
 
 @strawberry.type(description="A contact and the cursor just after it.")

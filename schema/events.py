@@ -15,6 +15,7 @@ from adapters.records import (
     SentenceRecord,
 )
 from resolvers.context import Info
+from resolvers.field_rules import additional_offences, flagged, main_offence
 from schema.common import CodedValue, coded
 
 Day = date
@@ -122,8 +123,8 @@ class Sentence:
             bool, strawberry.argument(description="Only requirements still in force.")
         ] = True,
     ) -> list[Requirement]:
-        records = await info.context.delius.requirements.load(self.sentence_id) or ()
-        return [Requirement.from_record(r) for r in records if r.active or not active_only]
+        records = await info.context.delius.requirements.load(self.sentence_id)
+        return [Requirement.from_record(r) for r in flagged(records, "active", active_only)]
 
     @strawberry.field(description="The custodial part, for custodial sentences.")
     async def custody(self, info: Info) -> Custody | None:
@@ -154,13 +155,13 @@ class Event:
 
     @strawberry.field(description="The main offence.")
     async def main_offence(self, info: Info) -> Offence | None:
-        records = await info.context.delius.offences.load(self.event_id) or ()
-        return next((Offence.from_record(r) for r in records if r.main), None)
+        main = main_offence(await info.context.delius.offences.load(self.event_id))
+        return None if main is None else Offence.from_record(main)
 
     @strawberry.field(description="Further offences on the same event.")
     async def additional_offences(self, info: Info) -> list[Offence]:
-        records = await info.context.delius.offences.load(self.event_id) or ()
-        return [Offence.from_record(r) for r in records if not r.main]
+        records = await info.context.delius.offences.load(self.event_id)
+        return [Offence.from_record(r) for r in additional_offences(records)]
 
     @strawberry.field(description="The sentence; null while the event is awaiting sentence.")
     async def sentence(self, info: Info) -> Sentence | None:

@@ -7,6 +7,7 @@ import strawberry
 from adapters.records import ProviderRecord, StaffRecord, TeamRecord
 from resolvers.cases import organisation_code
 from resolvers.context import Info
+from resolvers.field_rules import required
 from schema.common import CodedValue, coded
 
 
@@ -57,9 +58,7 @@ class Team:
     @strawberry.field(description="The provider the team belongs to.")
     async def provider(self, info: Info) -> Provider:
         record = await info.context.delius.provider_by_id.load(self.provider_id)
-        if record is None:
-            raise LookupError("team without a provider")
-        return Provider.from_record(record)
+        return Provider.from_record(required(record, "team without a provider"))
 
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Team | None:

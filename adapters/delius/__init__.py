@@ -14,7 +14,7 @@ from adapters.delius.database import Database, PoolOptions, StatementListener
 from adapters.delius.events import EventQueries
 from adapters.delius.organisation import OrganisationQueries
 from adapters.delius.people import PeopleQueries
-from adapters.delius.projected import ProjectionQueries
+from adapters.delius.projection.queries import ProjectionQueries
 from adapters.delius.registrations import RegistrationQueries
 from adapters.delius.writes import WriteQueries
 from adapters.errors import BackendError

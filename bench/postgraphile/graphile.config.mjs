@@ -1,6 +1,7 @@
 // PostGraphile v5 over the legacy nDelius tables (schema public), as a team would
-// deploy it out of the box: the Amber preset plus the connection-filter plugin (for
-// `crn in [...]`, date ranges and filters across relations). No hand-written resolvers.
+// deploy it: the Amber preset plus the connection-filter plugin (date ranges and filters
+// across relations), and, as its users look up a batch of keys, one indexed SQL function
+// in a schema of its own (postgraphile_api, from batch.sql). No hand-written resolvers.
 import { makePgService } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
@@ -14,7 +15,7 @@ const preset = {
   pgServices: [
     makePgService({
       connectionString: process.env.DATABASE_URL,
-      schemas: ["public"],
+      schemas: ["public", "postgraphile_api"],
       // The same pool size as Case Graph's default (CASEGRAPH_DELIUS_POOL_MAX).
       poolConfig: { max: 10 },
     }),

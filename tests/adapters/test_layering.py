@@ -38,7 +38,7 @@ def test_schema_and_resolvers_never_touch_a_driver(path: Path) -> None:
     assert imported_roots(path).isdisjoint(DRIVERS)
 
 
-def test_schema_and_resolvers_reach_adapters_only_through_records_and_ports() -> None:
+def test_schema_resolvers_and_executor_reach_adapters_only_through_records_and_ports() -> None:
     allowed = {
         "adapters.records",
         "adapters.queries",
@@ -46,7 +46,7 @@ def test_schema_and_resolvers_reach_adapters_only_through_records_and_ports() ->
         "adapters.ports",
         "adapters.errors",
     }
-    for path in python_files("schema") + python_files("resolvers"):
+    for path in python_files("schema") + python_files("resolvers") + python_files("executor"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("adapters"):
@@ -76,3 +76,91 @@ def test_the_http_edge_never_imports_the_sandbox(path: Path) -> None:
 def test_no_layer_imports_the_tests_or_benchmarks(package: str) -> None:
     for path in python_files(package):
         assert imported_roots(path).isdisjoint({"tests", "bench"}), path
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_within(package: str, root: Path = ROOT) -> dict[str, set[str]]:
+    """Each module of ``package`` and the modules of ``package`` it imports, type-only
+    imports (under ``TYPE_CHECKING``) and imports inside functions included."""
+    modules = {module_name(path, root): path for path in sorted((root / package).rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                candidates = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                candidates = [alias.name for alias in node.names]
+            else:
+                continue
+            found.update(c for c in candidates if c in modules and c != name)
+        graph[name] = found
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``graph`` (its modules in order), or None when there is none."""
+    done: set[str] = set()
+    trail: list[str] = []
+
+    def visit(name: str) -> list[str] | None:
+        if name in trail:
+            return [*trail[trail.index(name) :], name]
+        if name in done:
+            return None
+        trail.append(name)
+        for imported in sorted(graph[name]):
+            if (cycle := visit(imported)) is not None:
+                return cycle
+        trail.pop()
+        done.add(name)
+        return None
+
+    for name in sorted(graph):
+        if (cycle := visit(name)) is not None:
+            return cycle
+    return None
+
+
+NEW_PACKAGES = ["adapters/delius/projection", "executor"]
+"""Packages whose imports run one way: no cycle among their modules, not even type-only."""
+
+
+@pytest.mark.parametrize("package", NEW_PACKAGES)
+def test_imports_run_one_way_within_the_package(package: str) -> None:
+    graph = imports_within(package)
+    assert len(graph) > 3, graph  # the walk found the package's modules
+    assert cycle_in(graph) is None
+
+
+def test_the_cycle_finder_finds_a_type_only_cycle() -> None:
+    """The check above would pass vacuously if the finder missed cycles."""
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_the_import_walk_sees_type_only_imports(tmp_path: Path) -> None:
+    """A cycle closed only under ``TYPE_CHECKING`` still counts."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from pkg.b import B\n")
+    (package / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import A\n"
+    )
+    graph = imports_within("pkg", root=tmp_path)
+    assert graph["pkg.a"] == {"pkg.b"}
+    assert graph["pkg.b"] == {"pkg.a"}
+    assert cycle_in(graph) == ["pkg.a", "pkg.b", "pkg.a"]
+
+
+@pytest.mark.parametrize("path", python_files("adapters/delius/projection"), ids=lambda p: p.name)
+def test_the_projection_package_is_reached_only_through_the_adapter(path: Path) -> None:
+    """The SQL of projected reads stays inside the delius adapter: no layer above imports it."""
+    for package in ["schema", "resolvers", "executor", "api"]:
+        for other in python_files(package):
+            assert module_name(path) not in other.read_text(), (other, path)

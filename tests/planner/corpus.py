@@ -91,6 +91,8 @@ fragment Projectable on Case {
   managerHistory { allocatedOn endedOn staff { code unallocated } team { code provider { code } }
                    provider { isPrivate } }
   events(activeOnly: false) { number active referralDate convictionDate inBreach
+    mainOffence { code description category date count }
+    additionalOffences { code description category date count }
     sentence { type { ...Coded } date length lengthUnits expectedEndDate terminationDate
       requirements(activeOnly: false) { category { ...Coded } subCategory { ...Coded } length
         lengthUnits startDate terminationDate active }

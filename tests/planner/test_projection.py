@@ -12,8 +12,8 @@ import pytest
 
 from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.delius.decode import wall_time
-from adapters.delius.json_sql import wall_time_sql
-from adapters.delius.projected import projected_case, projection_statement
+from adapters.delius.projection.json_sql import wall_time_sql
+from adapters.delius.projection.statement import projected_case, projection_statement
 from adapters.projection import (
     VOCABULARY,
     CaseProjection,
@@ -23,6 +23,7 @@ from adapters.projection import (
 )
 from api.app import create_app
 from api.settings import Settings
+from bench.documents import CASE_VIEW, CASE_VIEW_LIST
 from resolvers.context import Backends
 from tests.conftest import StatementLog, Tokens, in_process
 from tests.planner import corpus
@@ -65,6 +66,35 @@ async def test_fifty_cases_are_one_projected_statement(
     )
     assert len(response.json()["data"]["cases"]) == 50
     assert len(projected_reads(statement_log)) == 1
+
+
+async def test_a_case_view_is_three_statements_whatever_the_number_of_cases(
+    both: Both, world: World, statement_log: StatementLog
+) -> None:
+    """What a case view shows first, main offences and the latest contacts included, is one
+    projected read: the statements do not grow with the cases, and the answer is
+    graphql-core's."""
+    fifty = await _case_view(both, statement_log, CASE_VIEW_LIST, {"crns": world.ordinary[:50]})
+    with_offence = [
+        case["crn"]
+        for case in fifty["data"]["cases"]
+        if any(event["mainOffence"] is not None for event in case["events"])
+    ]
+    assert with_offence
+    one = await _case_view(both, statement_log, CASE_VIEW, {"crn": with_offence[0]})
+    assert any(event["mainOffence"] for event in one["data"]["case"]["events"])
+
+
+async def _case_view(
+    both: Both, log: StatementLog, document: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    log.clear()
+    body = {"query": document, "variables": variables, "extensions": ASK}
+    planned = (await both.planned.post("/graphql", json=body)).json()
+    assert planned["extensions"]["casegraphExecution"] == "planned"
+    assert len(projected_reads(log)) == 1
+    assert len(log.statements) == 3, log.statements  # the cases, the projected read, audit
+    return await both.same(document, variables)  # graphql-core's answer, byte for byte
 
 
 async def test_every_case_of_the_database_reads_the_same_both_ways(
@@ -303,6 +333,7 @@ def _reaching(entity: str, field: Column | Relation) -> CaseProjection:
         "team": ("manager", "team"),
         "provider": ("manager", "provider"),
         "event": ("events",),
+        "offence": ("events", "main_offence"),
         "sentence": ("events", "sentence"),
         "requirement": ("events", "sentence", "requirements"),
         "registration": ("registrations",),

@@ -1,50 +1,35 @@
 """How each entity of the projection vocabulary is read in SQL, as JSON text.
 
 Every entity is read with the same tables, filters, order and decoding as its
-per-relation read (organisation.py, events.py, registrations.py, contacts.py), so the two
-always agree; tests/planner holds them to it. ``projected.Statement`` assembles these into
-one statement. A case's contacts are read as ``projection_contacts`` says.
+per-relation read (``adapters.delius``'s ``organisation``, ``events``, ``registrations``
+and ``contacts``), so the two always agree; tests/planner holds them to it.
+``statement.Statement`` assembles these into one statement. A case's contacts are read
+as ``contacts`` says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from adapters.delius.events import event_order, requirement_order, sentence_order
-from adapters.delius.json_sql import (
-    NUMBER,
-    event_number,
-    one,
-    strip,
-    text_literal,
-)
 from adapters.delius.organisation import manager_order, manager_tables
-from adapters.delius.projection_contacts import (
+from adapters.delius.projection.base import CASES, Builder, ColumnSql, RelationSql, Scope
+from adapters.delius.projection.contacts import (
     CONTACT_COLUMNS,
     CONTACT_STEMS,
     contact_page,
     next_appointment,
 )
+from adapters.delius.projection.json_sql import (
+    NUMBER,
+    event_number,
+    offence_description,
+    one,
+    strip,
+    text_literal,
+)
 from adapters.delius.registrations import registration_order
 from adapters.projection import Relation
-
-if TYPE_CHECKING:
-    from adapters.delius.projected import Statement
-
-Scope = Mapping[str, str]
-"""The aliases (or, for a code-list entry, the expressions) one row is read through."""
-
-ColumnSql = Callable[[Scope], str]
-RelationSql = Callable[["Statement", Relation, Scope], str]
-
-CASES = "ANY($1::bigint[])"
-"""The offender ids of every case one statement reads."""
-
-MISSING = '"\\u001fcasegraph:missing\\u001f"'
-"""What a relation of ``MAY_BE_MISSING`` reads as when it has no row: a JSON string no
-column can hold unless its text holds the same control characters (and then the case is
-merely read the slower way)."""
 
 
 def _coded(
@@ -57,7 +42,7 @@ def _coded(
     """A code-list entry. ``decoded``: as ``decode.coded`` (code stripped, null when the
     row points at no entry, or ``default``); otherwise taken as stored."""
 
-    def build(statement: Statement, relation: Relation, scope: Scope) -> str:
+    def build(statement: Builder, relation: Relation, scope: Scope) -> str:
         raw_code, raw_description = code(scope), description(scope)
         shown = {"code": strip(raw_code) if decoded else raw_code, "description": raw_description}
         found = statement.object("coded", relation.fields, shown)
@@ -81,7 +66,7 @@ def _coded(
 def _nested(entity: str, stems: Sequence[str]) -> RelationSql:
     """A related record read through aliases of the parent's row (a joined table)."""
 
-    def build(statement: Statement, relation: Relation, scope: Scope) -> str:
+    def build(statement: Builder, relation: Relation, scope: Scope) -> str:
         return statement.object(entity, relation.fields, {s: scope[s] for s in stems})
 
     return build
@@ -101,7 +86,7 @@ def _case_managers(a: Scope) -> str:
     )
 
 
-def _current_manager(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _current_manager(statement: Builder, relation: Relation, scope: Scope) -> str:
     """The active allocation (``managers.current_of``): the first active one in order."""
     a = statement.aliases(*_MANAGER_STEMS)
     om = a["om"]
@@ -113,7 +98,7 @@ def _current_manager(statement: Statement, relation: Relation, scope: Scope) -> 
     )
 
 
-def _manager_history(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _manager_history(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases(*_MANAGER_STEMS)
     return statement.array_per_case(
         statement.object("manager", relation.fields, a),
@@ -123,7 +108,7 @@ def _manager_history(statement: Statement, relation: Relation, scope: Scope) -> 
     )
 
 
-def _team_provider(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _team_provider(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("pa")
     row = statement.object("provider", relation.fields, a)
     return (
@@ -136,7 +121,7 @@ def _team_provider(statement: Statement, relation: Relation, scope: Scope) -> st
 # -- events: event e, disposal d, requirement r ------------------------------------------------
 
 
-def _events(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _events(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("e")
     e = a["e"]
     active = f" AND {e}.active_flag = 1" if relation.active_only else ""
@@ -149,7 +134,34 @@ def _events(statement: Statement, relation: Relation, scope: Scope) -> str:
     )
 
 
-def _sentence(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _offence_rows(statement: Builder, table: str, scope: Scope) -> tuple[dict[str, str], str, str]:
+    """Aliases, FROM and WHERE, and order of an event's live offences in ``table`` (the main
+    or the additional ones), as ``offences_by_event`` reads them: earliest offence date
+    first, then by code."""
+    a = statement.aliases("mo", "ro")
+    mo, ro = a["mo"], a["ro"]
+    source = (
+        f"FROM {table} {mo} JOIN r_offence {ro} ON {ro}.offence_id = {mo}.offence_id "
+        f"WHERE {mo}.event_id = {scope['e']}.event_id AND {mo}.soft_deleted = 0"
+    )
+    return a, source, f"{mo}.offence_date NULLS LAST, {ro}.code"
+
+
+def _main_offence(statement: Builder, relation: Relation, scope: Scope) -> str:
+    """The event's main offence (``field_rules.main_offence`` over ``offences_by_event``:
+    the first live main offence)."""
+    a, source, order = _offence_rows(statement, "main_offence", scope)
+    row = statement.object("offence", relation.fields, a)
+    return f"(SELECT {row} {source} ORDER BY {order} LIMIT 1)"
+
+
+def _additional_offences(statement: Builder, relation: Relation, scope: Scope) -> str:
+    """The event's other offences (``field_rules.additional_offences``), in order."""
+    a, source, order = _offence_rows(statement, "additional_offence", scope)
+    return statement.array(statement.object("offence", relation.fields, a), order, source)
+
+
+def _sentence(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("d", "dt", "u")
     d, dt, u = a["d"], a["dt"], a["u"]
     return (
@@ -163,7 +175,7 @@ def _sentence(statement: Statement, relation: Relation, scope: Scope) -> str:
     )
 
 
-def _requirements(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _requirements(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("r", "mc", "sc", "u")
     r, mc, sc, u = a["r"], a["mc"], a["sc"], a["u"]
     active = f" AND {r}.active_flag = 1" if relation.active_only else ""
@@ -184,7 +196,7 @@ def _requirements(statement: Statement, relation: Relation, scope: Scope) -> str
 # -- registrations: registration g, type rt, level lv, category ct -----------------------------
 
 
-def _registrations(statement: Statement, relation: Relation, scope: Scope) -> str:
+def _registrations(statement: Builder, relation: Relation, scope: Scope) -> str:
     a = statement.aliases("g", "rt", "lv", "ct")
     g, rt, lv, ct = a["g"], a["rt"], a["lv"], a["ct"]
     active = f" AND {g}.deregistered <> 1" if relation.active_only else ""
@@ -229,6 +241,13 @@ COLUMNS: dict[str, dict[str, ColumnSql]] = {
         "referral_date": lambda a: f"{a['e']}.referral_date",
         "conviction_date": lambda a: f"{a['e']}.conviction_date",
         "in_breach": lambda a: one(f"{a['e']}.in_breach"),
+    },
+    "offence": {
+        "code": lambda a: strip(f"{a['ro']}.code"),
+        "description": lambda a: offence_description(f"{a['ro']}.description"),
+        "category": lambda a: f"{a['ro']}.main_category_description",
+        "date": lambda a: f"{a['mo']}.offence_date",
+        "count": lambda a: f"{a['mo']}.offence_count",
     },
     "sentence": {
         "date": lambda a: f"{a['d']}.disposal_date",
@@ -278,7 +297,11 @@ RELATIONS: dict[str, dict[str, RelationSql]] = {
         "grade": _coded(lambda a: f"{a['gr']}.code_value", lambda a: f"{a['gr']}.code_description")
     },
     "team": {"provider": _team_provider},
-    "event": {"sentence": _sentence},
+    "event": {
+        "main_offence": _main_offence,
+        "additional_offences": _additional_offences,
+        "sentence": _sentence,
+    },
     "sentence": {
         "type": _coded(
             lambda a: f"{a['dt']}.disposal_type_code",

@@ -6,20 +6,15 @@ page equals the page its loader reads.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from adapters.delius.contacts import (
     contact_tables,
     earliest_first,
     newest_first,
     upcoming_appointment,
 )
-from adapters.delius.json_sql import event_number, opening_key, wall_time_sql, yes_no
+from adapters.delius.projection.base import Builder, ColumnSql, Scope
+from adapters.delius.projection.json_sql import event_number, opening_key, wall_time_sql, yes_no
 from adapters.projection import NotProjectable, Relation, target
-
-if TYPE_CHECKING:
-    from adapters.delius.projected import Statement
-    from adapters.delius.projection_sql import ColumnSql, Scope
 
 CONTACT_STEMS = ("c", "ct", "ot", "e")
 """The tables a contact is read through: contact c, type ct, outcome ot, event e."""
@@ -34,7 +29,7 @@ def _case_contacts(a: Scope, scope: Scope) -> str:
     )
 
 
-def next_appointment(statement: Statement, relation: Relation, scope: Scope) -> str:
+def next_appointment(statement: Builder, relation: Relation, scope: Scope) -> str:
     """The case's next appointment (``contacts.next_appointments``), or NULL."""
     a = statement.aliases(*CONTACT_STEMS)
     c = a["c"]
@@ -44,7 +39,7 @@ def next_appointment(statement: Statement, relation: Relation, scope: Scope) -> 
     )
 
 
-def contact_page(statement: Statement, relation: Relation, scope: Scope) -> str:
+def contact_page(statement: Builder, relation: Relation, scope: Scope) -> str:
     """The first page of a case's contacts: edges, whether there are more, and the total."""
     first = relation.first
     if first < 1:

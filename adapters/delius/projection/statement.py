@@ -1,19 +1,19 @@
-"""Projected reads: a case's selected relations in one statement, as JSON built by PostgreSQL.
+"""The one statement of a projection: every entity's SQL assembled, as JSON built by PostgreSQL.
 
 PostgreSQL writes the JSON as compact text (``to_json`` for each value, concatenated), the
 exact bytes a standard encoder gives for the same values, so callers can pass it on
-unparsed. Each entity's SQL is in ``projection_sql``; statements are built once per
-projection and cached.
+unparsed. Each entity's SQL is in ``entities``; statements are built once per projection
+and cached.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
-from adapters.delius.database import Database
-from adapters.delius.json_sql import json_value, opening_key, text_literal
-from adapters.delius.projection_sql import CASES, COLUMNS, MISSING, RELATIONS, Scope
+from adapters.delius.projection.base import CASES, MISSING, Scope
+from adapters.delius.projection.entities import COLUMNS, RELATIONS
+from adapters.delius.projection.json_sql import json_value, opening_key, text_literal
 from adapters.projection import (
     MAY_BE_MISSING,
     CaseProjection,
@@ -109,19 +109,6 @@ def projection_statement(projection: CaseProjection) -> str:
         f"SELECT o.offender_id, {', '.join(values)} FROM offender o{joins} "
         f"WHERE o.offender_id = {CASES}"
     )
-
-
-class ProjectionQueries:
-    """Reads of many cases' selected relations, one statement per projection."""
-
-    _db: Database
-
-    async def case_projections(
-        self, offender_ids: Sequence[int], projection: CaseProjection
-    ) -> Mapping[int, ProjectedCase]:
-        """Each case's projected fields as compact JSON texts, in the projection's order."""
-        rows = await self._db.fetch(projection_statement(projection), list(offender_ids))
-        return {row[0]: projected_case(tuple(row[1:])) for row in rows}
 
 
 def projected_case(values: tuple[str, ...]) -> ProjectedCase:

@@ -11,6 +11,8 @@ import orjson
 _WHITESPACE = r"E' \t\n\r\f\v'"
 NUMBER = r"'^\s*[0-9]{1,9}\s*$'"
 """A pattern for the EVENT_NUMBER values ``decode.event_number`` reads as a number."""
+CODE_SUFFIX = r"'\s+-\s+\w+$'"
+"""The pattern of ``events._CODE_SUFFIX``, in SQL."""
 
 
 def strip(expression: str) -> str:
@@ -33,6 +35,12 @@ def event_number(expression: str) -> str:
     return (
         f"(CASE WHEN {expression} ~ {NUMBER} THEN substring({expression} from '[0-9]+')::int END)"
     )
+
+
+def offence_description(expression: str) -> str:
+    """An offence description without the " - <code>" nDelius appends
+    (``events._offence_description``)."""
+    return f"regexp_replace({expression}, {CODE_SUFFIX}, '')"
 
 
 def wall_time_sql(day: str, time_part: str) -> str:
