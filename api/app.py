@@ -24,7 +24,7 @@ from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
-from api.metrics import planner_metrics
+from api.metrics import metrics
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
@@ -70,7 +70,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
-            Route("/metrics", planner_metrics),
+            Route("/metrics", metrics),
         ],
         middleware=[
             *transport_middleware(settings),

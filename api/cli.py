@@ -10,6 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
+from api.metrics_dir import metrics_shared_by_workers
 from api.settings import Settings, SettingsError
 
 
@@ -19,6 +20,12 @@ def _serve(args: argparse.Namespace) -> int:
         from adapters.delius.migrate import migrate
 
         asyncio.run(migrate(settings.delius_dsn.value))
+    with metrics_shared_by_workers(args.workers):
+        _run_uvicorn(args, settings)
+    return 0
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
     uvicorn.run(
         "api.app:app_from_env",
         factory=True,
@@ -29,7 +36,6 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,  # the app's own scrubbed handler (api/logs.py) writes every line
         proxy_headers=False,
     )
-    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

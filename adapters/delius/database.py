@@ -17,6 +17,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from adapters.errors import BackendRejected, BackendTimeout, BackendUnavailable
+from adapters.metrics import POOL_IN_USE, POOL_WAITING, backend_call
 
 SOURCE = "delius"
 
@@ -101,13 +102,24 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
-        """A pooled connection, with acquisition and driver errors translated."""
-        with translate_errors():
-            connection = await self._pool.acquire()
-        try:
-            yield connection
-        finally:
-            await self._pool.release(connection)
+        """A pooled connection, with acquisition and driver errors translated.
+
+        Its use is one nDelius call on the backend metrics; the pool gauges count who
+        waits for a connection and who holds one.
+        """
+        with backend_call(SOURCE):
+            POOL_WAITING.inc()
+            try:
+                with translate_errors():
+                    connection = await self._pool.acquire()
+            finally:
+                POOL_WAITING.dec()
+            POOL_IN_USE.inc()
+            try:
+                yield connection
+            finally:
+                POOL_IN_USE.dec()
+                await self._pool.release(connection)
 
 
 @contextmanager
