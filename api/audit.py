@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
@@ -21,6 +22,7 @@ from resolvers.documents import sha256
 from resolvers.errors import ErrorCode, PublicError
 
 log = logging.getLogger("casegraph.audit")
+_tracer = trace.get_tracer("casegraph.audit")
 
 AUDIT_DOWN = "the audit trail cannot be written now; no case data was sent"
 
@@ -59,7 +61,10 @@ class WriteAuditTrail(SchemaExtension):
         try:
             if store is None:
                 raise BackendError("audit", "no audit store")
-            await store.record_audit(entries)
+            with _tracer.start_as_current_span(
+                "audit write", attributes={"casegraph.rows": len(entries)}
+            ):
+                await store.record_audit(entries)
         except BackendError:
             log.error("audit write failed; withholding the response's data")
             _withhold(self.execution_context.result)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
+from opentelemetry import trace
 
 from executor.plan import LEAF, LEAF_LIST, OBJECT, FieldPlan, Plan, Selection
 from executor.projection import ProjectedFields
@@ -28,6 +29,9 @@ from resolvers.policy import CaseView
 from schema.permissions import CanReadCases
 
 T = TypeVar("T")
+
+_tracer = trace.get_tracer("casegraph.executor")
+"""One span per planned level (its loads run inside it); a no-op until tracing is on."""
 
 
 class Slot:
@@ -91,10 +95,13 @@ class Run:
         """The response: data and errors, as graphql-core would give them."""
         assert self.data is not None
         self.fill(self.plan.root, None, Slot(None, None, None, self.data))
+        level = 0
         while self.loads or self.calls or self.projecting:
             loads, calls, projecting = self.loads, self.calls, self.projecting
             self.loads, self.calls, self.projecting = {}, [], {}
-            await self.wave(loads, calls, projecting)
+            level += 1
+            with _tracer.start_as_current_span("plan level", attributes={"casegraph.level": level}):
+                await self.wave(loads, calls, projecting)
         self.errors.sort(key=lambda entry: (entry[0], entry[1]))
         errors = [entry[2] for entry in self.errors]
         return ExecutionResult(self.data, errors or None)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
+from opentelemetry import trace
 
 from adapters.errors import BackendError
 from resolvers.errors import from_backend
@@ -15,6 +16,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 BatchFetch = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
+
+_tracer = trace.get_tracer("casegraph.loaders")
+"""Spans one per batch a loader sends; a no-op until tracing is configured."""
 
 
 def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
@@ -32,7 +36,14 @@ def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
         found = {key: result for key, result in zip(keys, results, strict=True)}
         return cast("Mapping[K, V]", {k: v for k, v in found.items() if v is not None})
 
+    fetch.__name__ = batch_name(call)
     return fetch
+
+
+def batch_name(fetch: Callable[..., Any]) -> str:
+    """A loader's name for its spans: the function it calls (never a key or a value)."""
+    inner = getattr(fetch, "func", fetch)  # functools.partial
+    return str(getattr(inner, "__name__", "batch")).strip("_") or "batch"
 
 
 class KeyLoader(Generic[K, V]):
@@ -52,8 +63,11 @@ class KeyLoader(Generic[K, V]):
         max_batch_size: int | None = None,
         batching: bool = True,
     ) -> None:
+        span_name = f"load {batch_name(fetch)}"
+
         async def batch(keys: list[K]) -> list[V | BaseException | None]:
-            found = await fetch(keys)
+            with _tracer.start_as_current_span(span_name, attributes={"casegraph.keys": len(keys)}):
+                found = await fetch(keys)
             return [found.get(key) for key in keys]
 
         self._loader = DataLoader(
