@@ -31,11 +31,7 @@ def backend_env(oasys: OasysServer, crcs: CrcServers) -> dict[str, str]:
     }
 
 
-@contextlib.asynccontextmanager
-async def serving(
-    settings: Settings, extra: Mapping[str, str], headers: dict[str, str], *, workers: int = 1
-) -> AsyncIterator[ServerProcess]:
-    """``casegraph serve --workers N`` on a free port, ready; stopped on the way out."""
+def _spawn(settings: Settings, extra: Mapping[str, str], workers: int) -> ServerProcess:
     port = free_port()
     env = settings_env(dataclasses.replace(settings, port=port)) | dict(extra)
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ServerProcess.stop)
@@ -46,7 +42,15 @@ async def serving(
         stdout=output,
         stderr=subprocess.STDOUT,
     )
-    server = ServerProcess(process, f"http://127.0.0.1:{port}", output)
+    return ServerProcess(process, f"http://127.0.0.1:{port}", output)
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    settings: Settings, extra: Mapping[str, str], headers: dict[str, str], *, workers: int = 1
+) -> AsyncIterator[ServerProcess]:
+    """``casegraph serve --workers N`` on a free port, ready; stopped on the way out."""
+    server = _spawn(settings, extra, workers)
     try:
         await _until_ready(server, headers)
         yield server

@@ -66,7 +66,8 @@ async def test_a_callers_trace_reaches_every_backend_as_one_tree(
 
     sql = [s for s in spans if s["attributes"].get("db.system") == "postgresql"]
     calls = [s for s in spans if s["kind"] == "SpanKind.CLIENT" and s not in sql]
-    assert sql and calls
+    assert sql
+    assert calls
     for span in sql + calls:  # each statement and call hangs from a batch, under the request
         path = chain(span)
         assert path[-1] == roots[0]["name"]
