@@ -2,10 +2,11 @@
 
 ``RequestMetrics`` is the first schema extension, so it exits last and sees the errors as
 the client will (masked, each with its code). Every label is bounded and free of case
-data: an operation name is kept only when a trusted document defines it, or while this
-process has seen fewer than ``MAX_OPERATION_NAMES`` distinct well-formed names; anything
-else is ``other``. Codes are ``ErrorCode`` values; a source is ``delius``, ``oasys`` or
-``crc:<provider code>``.
+data: with a trusted-documents manifest, only the operation names its documents define
+are kept; without one, the first ``MAX_OPERATION_NAMES`` distinct well-formed names this
+process sees (none shaped like a CRN or a date). Anything else is ``other``: a free-text
+name cannot be told from a person's, so production deployments give a manifest. Codes
+are ``ErrorCode`` values; a source is ``delius``, ``oasys`` or ``crc:<provider code>``.
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ class OperationNames:
 
     @classmethod
     def of(cls, documents: TrustedDocuments) -> OperationNames:
-        """Names the trusted documents define are always labels of their own."""
-        return cls(_defined_names(documents.by_hash.values()))
+        """With a manifest, its documents' names only; without one, the capped first seen."""
+        if documents.enforced:
+            return cls(_defined_names(documents.by_hash.values()), cap=0)
+        return cls()
 
     def label(self, name: str | None) -> str:
         """The label for ``name``: itself, ``anonymous`` or ``other``."""

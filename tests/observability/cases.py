@@ -8,7 +8,7 @@ from sandbox.oasys.server import OasysServer
 OVERVIEW = """query CaseOverview($crn: ID!) { case(crn: $crn) {
   crn name { forename surname } dateOfBirth events { number }
   riskOfSeriousHarm { overallRiskLevel } predictorScores { ogrs { band } }
-  partner { status provider { code } practitioner { code } }
+  partner { status provider { code } practitioner { code } unpaidWork { hoursOrdered } }
 } }"""
 
 
