@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from api.settings import Settings
+from deploy.grafana.dashboard import ROWS
 from sandbox.crc import CrcServers
 from sandbox.oasys.server import OasysServer
 from tests.conftest import Tokens
@@ -119,3 +120,9 @@ async def test_prometheus_sees_the_whole_server_after_a_known_load(
                 await value("casegraph_person_search_refreshed_timestamp_seconds") or 0
             ) >= started
             assert (await value("sum(casegraph_plan_cache_lookups_total)") or 0) >= OVERVIEWS
+            # Every panel of the dashboard has data to show after this load.
+            for _row, panels in ROWS:
+                for panel in panels:
+                    for query in panel.queries:
+                        expr = query.expr.replace("$__rate_interval", "1m")
+                        assert await prometheus.wait_for(f"count({expr}) > bool 0", 1) == 1, expr
