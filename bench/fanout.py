@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import json
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from api.tokens import SigningKey, save_key
 from bench.load import LoadResult, Request, run_wrk, write_corpus
 from bench.sections import replace_section
 from bench.servers import casegraph, serving
+from bench.standins import start_standins
 from resolvers.context import Backends
 from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
@@ -60,7 +60,7 @@ _PARTNER_FIELDS = """riskOfSeriousHarm { overallRiskLevel riskInCommunity { grou
 DELIUS_ONLY = f"query($crn: ID!) {{ case(crn: $crn) {{ {_DELIUS_FIELDS} }} }}"
 WITH_PARTNERS = f"query($crn: ID!) {{ case(crn: $crn) {{ {_DELIUS_FIELDS} {_PARTNER_FIELDS} }} }}"
 
-_CASES = """
+PARTNER_CASES = """
 SELECT o.crn FROM offender o
 JOIN offender_manager om ON om.offender_id = o.offender_id AND om.active_flag = 1
      AND om.soft_deleted = 0
@@ -119,15 +119,10 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
         await migrate(dsn)
         await refresh_search(dsn)
         connection = await asyncpg.connect(dsn)
-        crns = [row[0].strip() for row in await connection.fetch(_CASES)]
+        crns = [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
         await connection.close()
-        standins = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.standins", "--dsn", dsn, stdout=asyncio.subprocess.PIPE
-        )
-        assert standins.stdout is not None
-        started = json.loads(await asyncio.wait_for(standins.stdout.readline(), timeout=120))
-        oasys_url: str = started["oasys"]
-        registry: dict[str, dict[str, str]] = started["crc"]
+        standins = await start_standins(dsn)
+        oasys_url, registry = standins.oasys_url, standins.registry
         key = SigningKey.generate()
         settings = Settings(
             delius_dsn=Secret(dsn),
@@ -138,7 +133,7 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             client_id="bench",
-            roles=(Role.READ_CASES,),
+            roles=(Role.READPARTNER_CASES,),
         )
         delius = await DeliusAdapter.connect(dsn)
         oasys_client = await OasysClient.create(
@@ -187,8 +182,7 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
             await oasys_client.aclose()
             await crc_client.aclose()
             await delius.aclose()
-            standins.terminate()
-            await asyncio.wait_for(standins.wait(), timeout=30)
+            await standins.stop()
     return render(rows, offenders, requests, len(crns), loaded, concurrency)
 
 
