@@ -8,12 +8,12 @@ import httpx
 import pytest
 
 from api.settings import Settings
+from bench.prometheus import prometheus_scraping
 from deploy.grafana.dashboard import ROWS
 from sandbox.crc import CrcServers
 from sandbox.oasys.server import OasysServer
 from tests.conftest import Tokens
 from tests.observability.cases import OVERVIEW, crns_known_everywhere
-from tests.observability.prometheus import prometheus_scraping
 from tests.observability.serving import backend_env, serving
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

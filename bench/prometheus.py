@@ -1,4 +1,6 @@
-"""A real Prometheus (Debian's package) scraping one server on loopback, for tests.
+"""A real Prometheus (Debian's package) scraping one server on loopback.
+
+The metrics test and the README's dashboard picture (``bench/dashboard_picture.py``) use it.
 
 The binary runs with a config and a TSDB folder of its own in a temporary directory, on a
 free port; the package's own service (if any) plays no part. ``stop`` signals this process
@@ -49,6 +51,20 @@ class Prometheus:
         result: list[dict[str, Any]] = body["data"]["result"]
         return result
 
+    def range_query(
+        self, promql: str, start: float, end: float, step: float
+    ) -> list[dict[str, Any]]:
+        """The range vector for ``promql`` (``/api/v1/query_range``), each series' values."""
+        response = httpx.get(
+            f"{self.url}/api/v1/query_range",
+            params={"query": promql, "start": start, "end": end, "step": step},
+            timeout=10,
+        )
+        body = response.json()
+        assert body["status"] == "success", body
+        result: list[dict[str, Any]] = body["data"]["result"]
+        return result
+
     async def value(self, promql: str) -> float | None:
         """The single value of a scalar-like query, or None while it has no series."""
         result = await self.query(promql)
@@ -66,7 +82,10 @@ class Prometheus:
 
 @contextmanager
 def prometheus_scraping(target: str) -> Iterator[Prometheus]:
-    """Prometheus scraping ``host:port`` every second; stopped and removed on the way out."""
+    """Prometheus scraping ``host:port`` every second; stopped and removed on the way out.
+
+    Needs ``prometheus`` on PATH (``apt-get install -y prometheus``).
+    """
     folder = Path(tempfile.mkdtemp(prefix="casegraph-prometheus-"))
     port = free_port()
     (folder / "prometheus.yml").write_text(CONFIG.format(target=target))
