@@ -12,17 +12,16 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
 from adapters.records import AuditEntry
+from adapters.spans import span
 from resolvers.context import Context
 from resolvers.documents import sha256
 from resolvers.errors import ErrorCode, PublicError
 
 log = logging.getLogger("casegraph.audit")
-_tracer = trace.get_tracer("casegraph.audit")
 
 AUDIT_DOWN = "the audit trail cannot be written now; no case data was sent"
 
@@ -61,9 +60,7 @@ class WriteAuditTrail(SchemaExtension):
         try:
             if store is None:
                 raise BackendError("audit", "no audit store")
-            with _tracer.start_as_current_span(
-                "audit write", attributes={"casegraph.rows": len(entries)}
-            ):
+            with span("audit write", {"casegraph.rows": len(entries)}):
                 await store.record_audit(entries)
         except BackendError:
             log.error("audit write failed; withholding the response's data")

@@ -17,8 +17,8 @@ from typing import Any, TypeVar, cast
 import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
-from opentelemetry import trace
 
+from adapters.spans import span
 from executor.plan import LEAF, LEAF_LIST, OBJECT, FieldPlan, Plan, Selection
 from executor.projection import ProjectedFields
 from executor.specs import Args, Call, Load, Sync
@@ -29,9 +29,6 @@ from resolvers.policy import CaseView
 from schema.permissions import CanReadCases
 
 T = TypeVar("T")
-
-_tracer = trace.get_tracer("casegraph.executor")
-"""One span per planned level (its loads run inside it); a no-op until tracing is on."""
 
 
 class Slot:
@@ -100,7 +97,7 @@ class Run:
             loads, calls, projecting = self.loads, self.calls, self.projecting
             self.loads, self.calls, self.projecting = {}, [], {}
             level += 1
-            with _tracer.start_as_current_span("plan level", attributes={"casegraph.level": level}):
+            with span("plan level", {"casegraph.level": level}):
                 await self.wave(loads, calls, projecting)
         self.errors.sort(key=lambda entry: (entry[0], entry[1]))
         errors = [entry[2] for entry in self.errors]

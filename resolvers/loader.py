@@ -7,18 +7,15 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from aiodataloader import DataLoader
-from opentelemetry import trace
 
 from adapters.errors import BackendError
+from adapters.spans import span
 from resolvers.errors import from_backend
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 BatchFetch = Callable[[Sequence[K]], Awaitable[Mapping[K, V]]]
-
-_tracer = trace.get_tracer("casegraph.loaders")
-"""Spans one per batch a loader sends; a no-op until tracing is configured."""
 
 
 def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
@@ -66,7 +63,7 @@ class KeyLoader(Generic[K, V]):
         span_name = f"load {batch_name(fetch)}"
 
         async def batch(keys: list[K]) -> list[V | BaseException | None]:
-            with _tracer.start_as_current_span(span_name, attributes={"casegraph.keys": len(keys)}):
+            with span(span_name, {"casegraph.keys": len(keys)}):
                 found = await fetch(keys)
             return [found.get(key) for key in keys]
 
