@@ -22,20 +22,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import asyncpg
 import httpx
 
-from adapters.delius.migrate import migrate, refresh_search
 from api.tokens import SigningKey, save_key
-from bench.fanout import PARTNER_CASES, WITH_PARTNERS
+from bench.fanout import WITH_PARTNERS, seed_partner_cases
 from bench.load import Request, run_wrk, write_corpus
 from bench.prometheus import Prometheus, prometheus_scraping
 from bench.servers import RunningServer, casegraph
 from bench.standins import start_standins
 from deploy.grafana.dashboard import ROWS
 from resolvers.viewer import Role
-from sandbox.ndelius.load import load_contract
-from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
 
 PICTURE = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
@@ -111,23 +107,10 @@ def draw(prometheus: Prometheus, start: float, end: float, output: Path) -> None
     figure.savefig(output, format="png")
 
 
-async def prepare(dsn: str, offenders: int) -> list[str]:
-    """Seed nDelius and pick the CRC-held cases."""
-    await load_contract(dsn)
-    await seed_database(dsn, offenders=offenders, seed=1)
-    await migrate(dsn)
-    await refresh_search(dsn)
-    connection = await asyncpg.connect(dsn)
-    try:
-        return [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
-    finally:
-        await connection.close()
-
-
 async def run(offenders: int, seconds: float, output: Path) -> None:
     """Everything, start to picture."""
     with TemporaryPostgres("picture") as database:
-        crns = await prepare(database.dsn, offenders)
+        crns = await seed_partner_cases(database.dsn, offenders)
         standins = await start_standins(database.dsn)
         key = SigningKey.generate()
         token = key.mint(

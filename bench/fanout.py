@@ -35,7 +35,7 @@ from api.app import create_app
 from api.settings import Secret, Settings
 from api.tokens import SigningKey, save_key
 from bench.load import LoadResult, Request, run_wrk, write_corpus
-from bench.sections import replace_section
+from bench.sections import write_section
 from bench.servers import casegraph, serving
 from bench.standins import start_standins
 from resolvers.context import Backends
@@ -110,17 +110,24 @@ async def measure(
     return latencies
 
 
+async def seed_partner_cases(dsn: str, offenders: int) -> list[str]:
+    """Load the contract into ``dsn``, seed it, migrate; the CRC-held cases with a RoSH."""
+    await load_contract(dsn)
+    await seed_database(dsn, offenders=offenders, seed=1)
+    await migrate(dsn)
+    await refresh_search(dsn)
+    connection = await asyncpg.connect(dsn)
+    try:
+        return [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
+    finally:
+        await connection.close()
+
+
 async def run(offenders: int, requests: int, concurrency: int) -> str:
     """Seed, start everything, measure each setting; return the results section."""
     with TemporaryPostgres("fanout") as database:
         dsn = database.dsn
-        await load_contract(dsn)
-        await seed_database(dsn, offenders=offenders, seed=1)
-        await migrate(dsn)
-        await refresh_search(dsn)
-        connection = await asyncpg.connect(dsn)
-        crns = [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
-        await connection.close()
+        crns = await seed_partner_cases(dsn, offenders)
         standins = await start_standins(dsn)
         oasys_url, registry = standins.oasys_url, standins.registry
         key = SigningKey.generate()
@@ -269,8 +276,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20, help="wrk connections under load")
     args = parser.parse_args()
     section = asyncio.run(run(args.offenders, args.requests, args.concurrency))
-    existing = RESULTS.read_text() if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(existing, section, HEADING))
+    write_section(RESULTS, section, HEADING)
     print(section)
 
 

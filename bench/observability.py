@@ -31,19 +31,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import asyncpg
 import httpx
 
-from adapters.delius.migrate import migrate, refresh_search
 from api.tokens import SigningKey, save_key
-from bench.fanout import DELIUS_ONLY, PARTNER_CASES, WITH_PARTNERS
+from bench.fanout import DELIUS_ONLY, WITH_PARTNERS, seed_partner_cases
 from bench.load import Request, run_wrk, write_corpus
-from bench.sections import replace_section
+from bench.sections import write_section
 from bench.servers import REPO, RunningServer, ServerSpec, casegraph
 from bench.standins import start_standins
 from resolvers.viewer import Role
-from sandbox.ndelius.load import load_contract
-from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres, free_port
 
 HEADING = "## Observability overhead"
@@ -87,13 +83,7 @@ async def run(offenders: int, rounds: int, seconds: float, concurrency: int, ref
     with TemporaryPostgres("observability") as database, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         dsn = database.dsn
-        await load_contract(dsn)
-        await seed_database(dsn, offenders=offenders, seed=1)
-        await migrate(dsn)
-        await refresh_search(dsn)
-        connection = await asyncpg.connect(dsn)
-        crns = [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
-        await connection.close()
+        crns = await seed_partner_cases(dsn, offenders)
         key = SigningKey.generate()
         token = key.mint(
             issuer="casegraph-local",
@@ -229,20 +219,24 @@ def render(
     return "\n".join(lines)
 
 
-def main() -> None:
-    """Command line entry point."""
+def options() -> argparse.Namespace:
+    """The command line's options."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--offenders", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--offenders", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--baseline", default=BASELINE, help="git ref without metrics/tracing")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Measure, then rewrite this benchmark's section of RESULTS.md."""
+    args = options()
     section = asyncio.run(
         run(args.offenders, args.rounds, args.seconds, args.concurrency, args.baseline)
     )
-    existing = RESULTS.read_text() if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(existing, section, HEADING))
+    write_section(RESULTS, section, HEADING)
     print(section)
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from api.settings import Settings
 from sandbox.crc import CrcServers
 from sandbox.oasys.server import OasysServer
 from tests.conftest import Tokens
+from tests.drawn_up_front import draw_up_front
 from tests.metrics_text import samples
 from tests.observability.cases import OVERVIEW, crns_known_everywhere
 from tests.observability.serving import backend_env, serving
@@ -99,26 +99,6 @@ def requests(people: list[Person]) -> st.SearchStrategy[Sent]:
     )
 
 
-def drawn(people: list[Person]) -> list[Sent]:
-    """The run's requests, drawn up front so a failure replays alike."""
-    found: list[Sent] = []
-
-    @seed(SEED)
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(request=requests(people))
-    def draw(request: Sent) -> None:
-        found.append(request)
-
-    draw()
-    return found
-
-
 def span_texts(path: Path) -> list[str]:
     """Every span's name, attribute values, event attributes and status, as text."""
     texts: list[str] = []
@@ -168,7 +148,7 @@ async def test_fuzzed_case_data_reaches_no_label_and_no_span(
         serving(settings, env, tokens.header()) as server,
         httpx.AsyncClient(base_url=server.base_url, headers=tokens.header(), timeout=15) as http,
     ):
-        for sent in drawn(people):
+        for sent in draw_up_front(requests(people), fixed_seed=SEED, examples=EXAMPLES):
             response = await http.request(
                 sent.method, "/graphql", params=sent.params, json=sent.body,
                 headers=sent.headers,
