@@ -38,6 +38,9 @@ PICTURE = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
 WINDOW = "30s"
 
 
+OVERVIEW = WITH_PARTNERS.replace("query(", "query CaseOverview(", 1)
+
+
 def corpus(crns: Sequence[str]) -> list[Request]:
     """Mostly overviews; one in ten for a CRN nobody holds, one in twenty invalid."""
     requests = []
@@ -46,11 +49,9 @@ def corpus(crns: Sequence[str]) -> list[Request]:
             requests.append(Request("/graphql", {"query": "query Broken { case { crn } }"}))
         elif i % 10 == 9:
             variables = {"crn": f"Z{i:06d}"}
-            requests.append(Request("/graphql", {"query": WITH_PARTNERS, "variables": variables}))
+            requests.append(Request("/graphql", {"query": OVERVIEW, "variables": variables}))
         else:
-            requests.append(
-                Request("/graphql", {"query": WITH_PARTNERS, "variables": {"crn": crn}})
-            )
+            requests.append(Request("/graphql", {"query": OVERVIEW, "variables": {"crn": crn}}))
     return requests
 
 

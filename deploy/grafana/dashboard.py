@@ -190,11 +190,13 @@ ROWS: tuple[tuple[str, tuple[PanelSpec, ...]], ...] = (
             ),
             PanelSpec(
                 "Person search age",
-                "Seconds since the person-search copy was last refreshed.",
+                "Seconds since the person-search copy was last refreshed (empty until the "
+                "server's first refresh).",
                 "s",
                 (
                     Query(
-                        "time() - max(casegraph_person_search_refreshed_timestamp_seconds)", "age"
+                        "time() - (max(casegraph_person_search_refreshed_timestamp_seconds) > 0)",
+                        "age",
                     ),
                 ),
             ),
