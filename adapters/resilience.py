@@ -18,12 +18,13 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from adapters.errors import BackendTimeout, BackendUnavailable
+from adapters.metrics import BREAKER_STATE, record_call
 
 T = TypeVar("T")
 
@@ -54,6 +55,17 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: float | None = None
         self._trial_in_flight = False
+        self._published: BreakerState | None = None
+        self.publish()
+
+    def publish(self) -> BreakerState:
+        """The current state, also set on the breaker-state gauge when it changed."""
+        state = self.state
+        if state is not self._published:
+            for each in BreakerState:
+                BREAKER_STATE.labels(self.source, each.value).set(1 if each is state else 0)
+            self._published = state
+        return state
 
     @property
     def state(self) -> BreakerState:
@@ -66,7 +78,7 @@ class CircuitBreaker:
 
     def before_call(self) -> None:
         """Raise ``BackendUnavailable`` when the breaker refuses this call."""
-        state = self.state
+        state = self.publish()
         if state is BreakerState.OPEN:
             raise BackendUnavailable(self.source, f"{self.source}: circuit open")
         if state is BreakerState.HALF_OPEN:
@@ -79,6 +91,7 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at = None
         self._trial_in_flight = False
+        self.publish()
 
     def release_trial(self) -> None:
         """A half-open trial ended without telling anything about the backend's health."""
@@ -91,6 +104,14 @@ class CircuitBreaker:
         self._trial_in_flight = False
         if was_trial or self._failures >= self.failure_threshold:
             self._opened_at = self._clock()
+        self.publish()
+
+
+@runtime_checkable
+class Breakers(Protocol):
+    """A client with circuit breakers, one per source it calls (readiness reports them)."""
+
+    def breakers(self) -> Mapping[str, CircuitBreaker]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +182,30 @@ class Guard:
                 await asyncio.sleep(wait)
 
     async def _attempt(self, operation: Callable[[], Awaitable[T]], budget: float) -> T:
-        self.breaker.before_call()
+        started = time.perf_counter()
+        try:
+            self.breaker.before_call()
+        except BackendUnavailable as refused:
+            record_call(self.source, started, refused)
+            raise
         try:
             async with self._slots:
                 result = await asyncio.wait_for(operation(), timeout=budget)
         except TimeoutError as error:
             self.breaker.record_failure()
-            raise BackendTimeout(self.source, f"{self.source}: timed out") from error
-        except BackendUnavailable:
+            timed_out = BackendTimeout(self.source, f"{self.source}: timed out")
+            record_call(self.source, started, timed_out)
+            raise timed_out from error
+        except BackendUnavailable as error:
             self.breaker.record_failure()
+            record_call(self.source, started, error)
             raise
-        except BaseException:
+        except BaseException as error:
             # A rejection or cancellation says nothing about the backend's health:
             # release a half-open trial slot without counting a failure.
             self.breaker.release_trial()
+            record_call(self.source, started, error)
             raise
         self.breaker.record_success()
+        record_call(self.source, started, None)
         return result

@@ -24,9 +24,10 @@ from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
-from api.metrics import planner_metrics
+from api.metrics import metrics
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
+from api.tracing import configure_tracing, flush_spans, tracing_middleware
 from resolvers.context import Backends
 from schema import build_schema
 
@@ -50,7 +51,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         async with open_backends(settings) as opened:
             holder["backends"] = opened
             settle_memory()
-            yield
+            try:
+                yield
+            finally:
+                flush_spans()
 
     view = CaseGraphView(
         schema,
@@ -70,9 +74,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             Route("/graphql", view, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/ready", ready),
-            Route("/metrics", planner_metrics),
+            Route("/metrics", metrics),
         ],
         middleware=[
+            *tracing_middleware(settings),
             *transport_middleware(settings),
             Middleware(AuthenticationMiddleware, verifier=verifier),
         ],
@@ -98,8 +103,9 @@ def settle_memory() -> None:
 def app_from_env() -> Starlette:
     """The application configured from ``CASEGRAPH_*`` variables (for uvicorn's factory).
 
-    Runs in every worker process, so each one logs the configured, scrubbed way.
+    Runs in every worker process, so each one logs (and traces) the configured, scrubbed way.
     """
     settings = Settings.from_env()
     configure_logging(settings)
+    configure_tracing(settings)
     return create_app(settings)

@@ -16,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
 from adapters.records import AuditEntry
+from adapters.spans import span
 from resolvers.context import Context
 from resolvers.documents import sha256
 from resolvers.errors import ErrorCode, PublicError
@@ -59,7 +60,8 @@ class WriteAuditTrail(SchemaExtension):
         try:
             if store is None:
                 raise BackendError("audit", "no audit store")
-            await store.record_audit(entries)
+            with span("audit write", {"casegraph.rows": len(entries)}):
+                await store.record_audit(entries)
         except BackendError:
             log.error("audit write failed; withholding the response's data")
             _withhold(self.execution_context.result)

@@ -21,6 +21,7 @@ import uvicorn
 from api.cli_errors import CommandError, explain, where
 from api.cli_setup import check_before_serving, keys_create
 from api.local_demo import running_demo
+from api.metrics_dir import metrics_shared_by_workers
 from api.settings import PREFIX, Settings, SettingsError
 
 _DSN_VARIABLE = f"{PREFIX}DELIUS_DSN"
@@ -43,6 +44,12 @@ def _serve(args: argparse.Namespace) -> int:
         from adapters.delius.migrate import migrate
 
         asyncio.run(migrate(settings.delius_dsn.value))
+    with metrics_shared_by_workers(args.workers):
+        _run_uvicorn(args, settings)
+    return 0
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
     uvicorn.run(
         "api.app:app_from_env",
         factory=True,
@@ -53,7 +60,6 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,  # the app's own scrubbed handler (api/logs.py) writes every line
         proxy_headers=False,
     )
-    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

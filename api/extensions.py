@@ -1,6 +1,7 @@
 """The schema extensions every request runs through, in order, built from settings.
 
-First the trusted-documents gate (it may swap an id for its document), then the rule that
+First the request metrics (first in, last out: they see the errors as the client
+will), then the trusted-documents gate (it may swap an id for its document), then the rule that
 hides introspection, then parsing and validation within the limits (both cached: a
 repeated document is parsed and validated once), then error masking.
 """
@@ -19,6 +20,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from api.errors import MaskInternalErrors, with_code
 from api.limits import DocumentLimits, parse_document, shape_error
+from api.request_metrics import OperationNames, RequestMetrics
 from api.settings import Settings
 from api.trusted_documents import TrustedDocumentGate, TrustedDocuments
 from executor import planner_extension
@@ -41,7 +43,9 @@ def schema_extensions(settings: Settings) -> list[ExtensionFactory]:
     documents = TrustedDocuments.load(settings.trusted_documents)
     limits = DocumentLimits.of(settings)
     suggestions = settings.field_suggestions
+    names = OperationNames.of(documents)
     return [
+        lambda: RequestMetrics(names),
         lambda: TrustedDocumentGate(documents),
         lambda: AddValidationRules(rules),
         lambda: GuardedDocument(limits, suggestions=suggestions),

@@ -19,6 +19,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TextIO
 
+from opentelemetry import trace
+
 from api.settings import Settings
 
 correlation_id: ContextVar[str | None] = ContextVar("casegraph_correlation_id", default=None)
@@ -65,11 +67,18 @@ class ScrubFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
         record.correlation_id = correlation_id.get()
+        record.trace_id = current_trace_id()
         return True
 
 
+def current_trace_id() -> str | None:
+    """The current span's trace id (32 hex digits), when a trace is being recorded."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else None
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC), level, logger, message, correlation id."""
+    """One JSON object per line: time (UTC), level, logger, message, correlation and trace ids."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -81,6 +90,9 @@ class JsonFormatter(logging.Formatter):
         known = getattr(record, "correlation_id", None) or correlation_id.get()
         if known:
             line["correlationId"] = known
+        traced = getattr(record, "trace_id", None) or current_trace_id()
+        if traced:
+            line["traceId"] = traced
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -90,7 +102,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s %(trace_id)s] %(message)s"
 
 
 def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> logging.Handler:

@@ -89,6 +89,9 @@ class Settings:
     introspection: bool = False
     field_suggestions: bool = False
     log_format: str = "json"
+    otel_exporter: str = ""
+    otel_file: str = ".casegraph/spans.jsonl"
+    otel_sample_ratio: float = 1.0
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -20,6 +20,7 @@ STEPS: dict[str, list[str]] = {
     "planned": ["bench.planned"],
     "profile": ["bench.profile"],
     "targets": ["bench.targets"],
+    "observability": ["bench.observability"],
 }
 
 

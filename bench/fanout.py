@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import json
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -38,8 +37,9 @@ from api.tokens import SigningKey, save_key
 from bench import figures
 from bench.documents import readme_overview
 from bench.load import LoadResult, Request, run_wrk, write_corpus
-from bench.sections import replace_section
+from bench.sections import write_section
 from bench.servers import casegraph, serving
+from bench.standins import start_standins
 from resolvers.context import Backends
 from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
@@ -64,7 +64,7 @@ _PARTNER_FIELDS = """riskOfSeriousHarm { overallRiskLevel riskInCommunity { grou
 DELIUS_ONLY = f"query($crn: ID!) {{ case(crn: $crn) {{ {_DELIUS_FIELDS} }} }}"
 WITH_PARTNERS = f"query($crn: ID!) {{ case(crn: $crn) {{ {_DELIUS_FIELDS} {_PARTNER_FIELDS} }} }}"
 
-_CASES = """
+PARTNER_CASES = """
 SELECT o.crn FROM offender o
 JOIN offender_manager om ON om.offender_id = o.offender_id AND om.active_flag = 1
      AND om.soft_deleted = 0
@@ -114,24 +114,26 @@ async def measure(
     return latencies
 
 
+async def seed_partner_cases(dsn: str, offenders: int) -> list[str]:
+    """Load the contract into ``dsn``, seed it, migrate; the CRC-held cases with a RoSH."""
+    await load_contract(dsn)
+    await seed_database(dsn, offenders=offenders, seed=1)
+    await migrate(dsn)
+    await refresh_search(dsn)
+    connection = await asyncpg.connect(dsn)
+    try:
+        return [row[0].strip() for row in await connection.fetch(PARTNER_CASES)]
+    finally:
+        await connection.close()
+
+
 async def run(offenders: int, requests: int, concurrency: int) -> str:
     """Seed, start everything, measure each setting; return the results section."""
     with TemporaryPostgres("fanout") as database:
         dsn = database.dsn
-        await load_contract(dsn)
-        await seed_database(dsn, offenders=offenders, seed=1)
-        await migrate(dsn)
-        await refresh_search(dsn)
-        connection = await asyncpg.connect(dsn)
-        crns = [row[0].strip() for row in await connection.fetch(_CASES)]
-        await connection.close()
-        standins = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.standins", "--dsn", dsn, stdout=asyncio.subprocess.PIPE
-        )
-        assert standins.stdout is not None
-        started = json.loads(await asyncio.wait_for(standins.stdout.readline(), timeout=120))
-        oasys_url: str = started["oasys"]
-        registry: dict[str, dict[str, str]] = started["crc"]
+        crns = await seed_partner_cases(dsn, offenders)
+        standins = await start_standins(dsn)
+        oasys_url, registry = standins.oasys_url, standins.registry
         key = SigningKey.generate()
         settings = Settings(
             delius_dsn=Secret(dsn),
@@ -142,7 +144,7 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             client_id="bench",
-            roles=(Role.READ_CASES,),
+            roles=(Role.READPARTNER_CASES,),
         )
         delius = await DeliusAdapter.connect(dsn)
         oasys_client = await OasysClient.create(
@@ -193,8 +195,7 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
             await oasys_client.aclose()
             await crc_client.aclose()
             await delius.aclose()
-            standins.terminate()
-            await asyncio.wait_for(standins.wait(), timeout=30)
+            await standins.stop()
     return render(rows, offenders, requests, len(crns), loaded, concurrency)
 
 
@@ -289,8 +290,7 @@ def main() -> None:
     args = parser.parse_args()
     section = asyncio.run(run(args.offenders, args.requests, args.concurrency))
     figures.record("fanout", FOUND)
-    existing = RESULTS.read_text() if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(existing, section, HEADING))
+    write_section(RESULTS, section, HEADING)
     print(section)
 
 

@@ -11,13 +11,39 @@ import argparse
 import asyncio
 import json
 import signal
+import sys
 import threading
+from dataclasses import dataclass
 
 from sandbox.crc import build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts
 from sandbox.oasys.dataset import build_dataset
 from sandbox.oasys.delius import facts_from_delius as oasys_facts
 from sandbox.oasys.server import OasysServer
+
+
+@dataclass
+class StandIns:
+    """The stand-ins' process and where Case Graph finds them."""
+
+    process: asyncio.subprocess.Process
+    oasys_url: str
+    registry: dict[str, dict[str, str]]
+
+    async def stop(self) -> None:
+        """SIGTERM, then wait (bounded) for the process to end."""
+        self.process.terminate()
+        await asyncio.wait_for(self.process.wait(), timeout=30)
+
+
+async def start_standins(dsn: str) -> StandIns:
+    """Start ``python -m bench.standins`` over ``dsn`` and read where it listens."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.standins", "--dsn", dsn, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    started = json.loads(await asyncio.wait_for(process.stdout.readline(), timeout=120))
+    return StandIns(process, started["oasys"], started["crc"])
 
 
 def main() -> None:

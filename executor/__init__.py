@@ -6,12 +6,13 @@ resolvers' policy, cursor and argument rules, so both paths give the same answer
 """
 
 from executor.cache import METRICS, Metrics
-from executor.extension import PlannedExecution, Planner, planner_extension
+from executor.extension import PlannedExecution, Planner, answered_by, planner_extension
 
 __all__ = [
     "METRICS",
     "Metrics",
     "PlannedExecution",
     "Planner",
+    "answered_by",
     "planner_extension",
 ]

@@ -8,12 +8,12 @@ document is not planned.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any, TypeVar
 
 from graphql import GraphQLSchema, print_schema
+from prometheus_client import Counter
 
 from executor.plan import Operation, Plan
 from resolvers.documents import sha256
@@ -38,34 +38,47 @@ class Entry:
 
 
 class Metrics:
-    """Counters for ``GET /metrics``: plan-cache hits and misses, fallbacks by reason."""
+    """The planner's Prometheus counters: plan-cache hits and misses, fallbacks by reason.
+
+    Reasons are bounded: a schema coordinate (``field:Query.me``) or a fixed word.
+    """
 
     def __init__(self) -> None:
-        self.hits = 0
-        self.misses = 0
-        self.planned = 0
-        self.fallbacks: Counter[str] = Counter()
-        self._lock = Lock()
+        self._lookups = Counter(
+            "casegraph_plan_cache_lookups_total",
+            "Plan-cache lookups by result: hit, or miss (the plan was compiled).",
+            ["result"],
+        )
+        self._hits = self._lookups.labels("hit")
+        self._misses = self._lookups.labels("miss")
+        self._planned = Counter(
+            "casegraph_planner_planned_total", "Requests answered from a compiled plan."
+        )
+        self._fallbacks = Counter(
+            "casegraph_planner_fallbacks_total",
+            "Requests the planner left to graphql-core, by reason.",
+            ["reason"],
+        )
+
+    def hit(self) -> None:
+        """Count a request whose plan (or verdict) was cached."""
+        self._hits.inc()
+
+    def miss(self) -> None:
+        """Count a request whose plan was compiled."""
+        self._misses.inc()
+
+    def planned(self) -> None:
+        """Count a request answered from its plan."""
+        self._planned.inc()
 
     def fallback(self, reason: str) -> None:
         """Count one request sent to graphql-core."""
-        with self._lock:
-            self.fallbacks[reason] += 1
-
-    def snapshot(self) -> dict[str, Any]:
-        """The counters as JSON."""
-        with self._lock:
-            return {
-                "hits": self.hits,
-                "misses": self.misses,
-                "planned": self.planned,
-                "fallbacks": sum(self.fallbacks.values()),
-                "fallbackReasons": dict(sorted(self.fallbacks.items())),
-            }
+        self._fallbacks.labels(reason).inc()
 
 
 METRICS = Metrics()
-"""This process's counters (one worker is one process)."""
+"""The planner's counters, in the default registry ``GET /metrics`` exports."""
 
 
 class PlanCache:

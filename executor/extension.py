@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema
@@ -26,6 +27,9 @@ log = logging.getLogger("casegraph.planner")
 
 ASK = "casegraphExecution"
 """The request extension that asks which path answered, and the response's answer."""
+
+answered_by: ContextVar[str] = ContextVar("casegraph_answered_by", default="graphql-core")
+"""Which executor answered the current request: ``planned`` or ``graphql-core`` (metrics)."""
 
 
 class Planner:
@@ -58,9 +62,9 @@ class Planner:
         found = self._plan(schema, entry, variables)
         compiled = compiled or found[1]
         if compiled:
-            METRICS.misses += 1
+            METRICS.miss()
         else:
-            METRICS.hits += 1
+            METRICS.hit()
         return found[0]
 
     @staticmethod
@@ -100,7 +104,8 @@ class PlannedExecution(SchemaExtension):
         reason = await self._try(context)
         if reason is None:
             self._path = "planned"
-            METRICS.planned += 1
+            answered_by.set("planned")
+            METRICS.planned()
         else:
             METRICS.fallback(reason)
             self._path = f"graphql-core ({reason})"

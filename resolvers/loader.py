@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar, cast
 from aiodataloader import DataLoader
 
 from adapters.errors import BackendError
+from adapters.spans import span
 from resolvers.errors import from_backend
 
 K = TypeVar("K", bound=Hashable)
@@ -32,7 +33,14 @@ def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
         found = {key: result for key, result in zip(keys, results, strict=True)}
         return cast("Mapping[K, V]", {k: v for k, v in found.items() if v is not None})
 
+    fetch.__name__ = batch_name(call)
     return fetch
+
+
+def batch_name(fetch: Callable[..., Any]) -> str:
+    """A loader's name for its spans: the function it calls (never a key or a value)."""
+    inner = getattr(fetch, "func", fetch)  # functools.partial
+    return str(getattr(inner, "__name__", "batch")).strip("_") or "batch"
 
 
 class KeyLoader(Generic[K, V]):
@@ -52,8 +60,11 @@ class KeyLoader(Generic[K, V]):
         max_batch_size: int | None = None,
         batching: bool = True,
     ) -> None:
+        span_name = f"load {batch_name(fetch)}"
+
         async def batch(keys: list[K]) -> list[V | BaseException | None]:
-            found = await fetch(keys)
+            with span(span_name, {"casegraph.keys": len(keys)}):
+                found = await fetch(keys)
             return [found.get(key) for key in keys]
 
         self._loader = DataLoader(

@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import uvicorn
@@ -26,6 +27,7 @@ from api.local_demo import STATE_FILE, DemoState, remove_state, write_state
 from api.logs import configure_logging
 from api.settings import Secret, Settings, parse_crc_registry
 from api.tokens import load_or_create_key
+from api.tracing import configure_tracing
 from resolvers.viewer import Role
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
@@ -80,6 +82,8 @@ OVERVIEW = """query CaseOverview($crn: ID!) {
 LONDON = ZoneInfo("Europe/London")
 CRC_BASE_PORT = 8091
 OASYS_PORT = 8081
+DEMO_SPANS = Path(".casegraph/spans.jsonl")
+"""Where the demo writes its traces, beside its keys."""
 
 
 def _say(message: str) -> None:
@@ -126,7 +130,8 @@ def _banner(port: int, examples: Showcase, first_crn: str | None, sign_in_code: 
         f"  GraphiQL:   {base}/graphql",
         f"  Sign in:    {link}",
         f"              (works once; it opens {crn}, a case nDelius, OASys and a CRC all know)",
-        f"  Health:     {base}/health    Ready: {base}/ready",
+        f"  Health:     {base}/health    Ready: {base}/ready    Metrics: {base}/metrics",
+        f"  Traces:     {DEMO_SPANS.resolve()} (one OpenTelemetry span, as JSON, a line)",
         "",
         "Cases worth a look:",
         f"  community order, NPS:  {examples.community_crn}",
@@ -189,8 +194,11 @@ def _serve_demo(
             graphiql=True,
             introspection=True,
             field_suggestions=True,
+            otel_exporter="jsonl",
+            otel_file=str(DEMO_SPANS),
         )
         configure_logging(replace(settings, log_format="text"))
+        configure_tracing(settings)
         app = create_app(settings)
         _say(f"  ready in {time.monotonic() - started:.1f} s")
         token = key.mint(

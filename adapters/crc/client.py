@@ -78,6 +78,10 @@ class CrcClient:
             systems[connection.provider_code] = PartnerSystem(connection, guard, http)
         return cls(systems)
 
+    def breakers(self) -> Mapping[str, CircuitBreaker]:
+        """Each CRC's breaker, by source (``crc:<code>``)."""
+        return {system.source: system.guard.breaker for system in self.systems.values()}
+
     def knows(self, provider_code: str) -> bool:
         """True when the registry has this provider."""
         return provider_code in self.systems

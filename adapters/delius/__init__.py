@@ -18,6 +18,7 @@ from adapters.delius.projection.queries import ProjectionQueries
 from adapters.delius.registrations import RegistrationQueries
 from adapters.delius.writes import WriteQueries
 from adapters.errors import BackendError
+from adapters.metrics import search_refreshed
 
 __all__ = ["DeliusAdapter", "PoolOptions", "StatementListener"]
 
@@ -56,6 +57,7 @@ class DeliusAdapter(
     async def refresh_search(self) -> None:
         """Bring the person-search copy up to date without blocking readers."""
         await self._db.fetch("REFRESH MATERIALIZED VIEW CONCURRENTLY casegraph.person_search")
+        search_refreshed()
 
     async def is_ready(self) -> bool:
         """True when a statement round-trips to the database now."""

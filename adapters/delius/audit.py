@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.delius.database import Database
+from adapters.metrics import audit_write
 from adapters.records import AuditEntry
 
 AUDIT_INSERT_SQL = """
@@ -39,6 +40,10 @@ class AuditQueries:
         """Store every entry in one statement; committed when this returns."""
         if not entries:
             return
+        with audit_write():
+            await self._store(entries)
+
+    async def _store(self, entries: Sequence[AuditEntry]) -> None:
         first = entries[0]
         shared = _shared(first)
         if all(_shared(entry) == shared for entry in entries):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,10 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from adapters.errors import BackendRejected, BackendTimeout, BackendUnavailable
+from adapters.metrics import POOL_IN_USE, POOL_WAITING, backend_call
+
+POOL_SAMPLE_SECONDS = 1.0
+"""How often the pool gauges are set from the pool's counts."""
 
 SOURCE = "delius"
 
@@ -38,6 +42,20 @@ class Database:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+        self._in_use = 0
+        self._waiting = 0
+        self._sampler = asyncio.get_running_loop().create_task(self._sample_pool())
+
+    async def _sample_pool(self) -> None:
+        """Set the pool gauges every second: counting is free, a gauge write is not."""
+        while True:
+            self.publish_pool()
+            await asyncio.sleep(POOL_SAMPLE_SECONDS)
+
+    def publish_pool(self) -> None:
+        """Set the pool gauges to this process's counts now."""
+        POOL_IN_USE.set(self._in_use)
+        POOL_WAITING.set(self._waiting)
 
     @classmethod
     async def connect(
@@ -82,6 +100,11 @@ class Database:
 
     async def close(self) -> None:
         """Close every connection, waiting briefly for statements in flight."""
+        self._sampler.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._sampler
+        self._in_use = self._waiting = 0
+        self.publish_pool()
         try:
             await asyncio.wait_for(self._pool.close(), timeout=5)
         except TimeoutError:
@@ -101,13 +124,24 @@ class Database:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
-        """A pooled connection, with acquisition and driver errors translated."""
-        with translate_errors():
-            connection = await self._pool.acquire()
-        try:
-            yield connection
-        finally:
-            await self._pool.release(connection)
+        """A pooled connection, with acquisition and driver errors translated.
+
+        Its use is one nDelius call on the backend metrics; the pool gauges count who
+        waits for a connection and who holds one.
+        """
+        with backend_call(SOURCE):
+            self._waiting += 1
+            try:
+                with translate_errors():
+                    connection = await self._pool.acquire()
+            finally:
+                self._waiting -= 1
+            self._in_use += 1
+            try:
+                yield connection
+            finally:
+                self._in_use -= 1
+                await self._pool.release(connection)
 
 
 @contextmanager

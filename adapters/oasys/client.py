@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -95,6 +95,10 @@ class OasysClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    def breakers(self) -> Mapping[str, CircuitBreaker]:
+        """OASys's one breaker, by source."""
+        return {self.guard.source: self.guard.breaker}
 
     async def _read(self, operation: str, crn: str, parse: Callable[[Any], T | None]) -> T | None:
         async def guarded() -> T | None:

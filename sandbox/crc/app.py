@@ -25,6 +25,7 @@ from sandbox.crc.dataset import CrcDataset
 from sandbox.crc.faults import FaultState
 from sandbox.crc.problems import invalid_parameter, problem
 from sandbox.crc.tokens import ClientCredentials, TokenStore, issue_token
+from sandbox.traceparents import TraceparentLog
 
 BASE_PATH = "/partner/v1"
 CRN = re.compile(r"^[A-Z][0-9]{6}$")
@@ -40,6 +41,7 @@ class CrcStandIn:
         self.faults = FaultState()
         self.tokens = TokenStore(credentials)
         self.cursors = CursorCodec(secrets.token_bytes(32))
+        self.traceparents = TraceparentLog()
         routes = [
             Route(
                 f"{BASE_PATH}/oauth/token",
@@ -70,6 +72,7 @@ class CrcStandIn:
 
     def _guarded(self, operation: str, handler: Handler, bearer: bool = True) -> Handler:
         async def endpoint(request: Request) -> Response:
+            self.traceparents.record(request)
             faults = self.faults
             faults.calls[operation] += 1
             faults.in_flight += 1

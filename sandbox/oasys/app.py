@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from sandbox.oasys import soap
 from sandbox.oasys.dataset import OasysDataset
+from sandbox.traceparents import TraceparentLog
 
 CRN = re.compile(r"[A-Z][0-9]{6}")
 XML = "text/xml; charset=utf-8"
@@ -60,6 +61,7 @@ class OasysState:
         self.in_flight = 0
         self.max_in_flight = 0
         self.released = asyncio.Event()
+        self.traceparents = TraceparentLog()
 
     def configure(self, changes: dict[str, Any]) -> None:
         """Apply a ``/_control`` document; ``reset`` restores the configured faults first."""
@@ -100,6 +102,7 @@ def create_oasys_app(dataset: OasysDataset, *, faults: FaultConfig | None = None
         return Response(soap.wsdl_for(address), media_type=XML)
 
     async def call(request: Request) -> Response:
+        state.traceparents.record(request)
         body = await request.body()
         try:
             operation, message = soap.parse_request(body)

@@ -128,7 +128,11 @@ async def test_a_database_failure_is_coded_and_masked(
     assert "SELECT" not in response.text
     assert "offender" not in response.text.lower()
     assert ready.status_code == 503
-    assert ready.json() == {"status": "unavailable", "checks": {"delius": False}}
+    assert ready.json() == {
+        "status": "unavailable",
+        "checks": {"delius": False},
+        "backends": {"delius": {"status": "down"}},
+    }
 
 
 async def test_a_variable_its_type_cannot_take_is_bad_user_input(gql: GraphQL) -> None:

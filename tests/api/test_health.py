@@ -21,7 +21,7 @@ async def test_health_and_ready(client: httpx.AsyncClient) -> None:
     assert (health.status_code, health.json()) == (200, {"status": "ok"})
     assert (ready.status_code, ready.json()) == (
         200,
-        {"status": "ready", "checks": {"delius": True}},
+        {"status": "ready", "checks": {"delius": True}, "backends": {"delius": {"status": "up"}}},
     )
 
 

@@ -26,6 +26,7 @@ from api.settings import Settings
 from bench.documents import CASE_VIEW, CASE_VIEW_LIST
 from resolvers.context import Backends
 from tests.conftest import StatementLog, Tokens, in_process
+from tests.metrics_text import scrape, value
 from tests.planner import corpus
 from tests.planner.conftest import ASK, Both, World
 
@@ -211,7 +212,8 @@ async def test_page_sizes_and_active_only_from_variables(
 
 async def test_a_plan_is_compiled_per_value_of_an_option_variable(both: Both, world: World) -> None:
     async def misses() -> int:
-        return int((await both.planned.get("/metrics")).json()["planner"]["misses"])
+        scraped = await scrape(both.planned)
+        return int(value(scraped, "casegraph_plan_cache_lookups_total", result="miss"))
 
     document = OPTIONS_FROM_VARIABLES.replace("query Options", "query OptionsCounted")
     before = await misses()

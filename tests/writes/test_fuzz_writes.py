@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from adapters.delius import DeliusAdapter
@@ -42,6 +41,7 @@ from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
 from tests.conftest import Tokens, create_database, in_process
+from tests.drawn_up_front import draw_up_front
 from tests.security.fuzz_oracle import judge
 from tests.writes.conftest import NOTE, OUTCOME, SCHEDULE, add_gateway_user
 from tests.writes.fuzz_writes_values import (
@@ -250,21 +250,7 @@ def generated(ground: Playground) -> list[Request]:
     Writes change the database, so a failing example would not replay alike: the inputs
     are drawn first and sent in order, and a failure names the request that broke.
     """
-    drawn: list[Request] = []
-
-    @seed(SEED)
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(request=requests(ground))
-    def draw(request: Request) -> None:
-        drawn.append(request)
-
-    draw()
+    drawn = draw_up_front(requests(ground), fixed_seed=SEED, examples=EXAMPLES)
     assert len(drawn) >= EXAMPLES * 9 // 10, len(drawn)
     return drawn
 
