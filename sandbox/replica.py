@@ -69,7 +69,7 @@ class TemporaryReplica(TemporaryPostgres):
         """Apply WAL again."""
         await self._execute("SELECT pg_wal_replay_resume()")
 
-    async def wait_caught_up(self, timeout: float = _CATCH_UP_SECONDS) -> None:
+    async def wait_caught_up(self, within: float = _CATCH_UP_SECONDS) -> None:
         """Wait until the standby has replayed everything the primary has written so far."""
         primary = await asyncpg.connect(self.primary.dsn, timeout=10)
         try:
@@ -78,7 +78,7 @@ class TemporaryReplica(TemporaryPostgres):
             await primary.close()
         standby = await asyncpg.connect(self.dsn, timeout=10)
         try:
-            deadline = time.monotonic() + timeout
+            deadline = time.monotonic() + within
             while True:
                 caught_up = await standby.fetchval(
                     "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", target
@@ -86,7 +86,7 @@ class TemporaryReplica(TemporaryPostgres):
                 if caught_up:
                     return
                 if time.monotonic() > deadline:
-                    raise PostgresError(f"the standby did not catch up within {timeout:.0f}s")
+                    raise PostgresError(f"the standby did not catch up within {within:.0f}s")
                 await asyncio.sleep(0.05)
         finally:
             await standby.close()
