@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level="info",
         log_config=None,  # the app's own scrubbed handler (api/logs.py) writes every line
         proxy_headers=False,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_seconds),  # after api/drain.py
     )
     return 0
 

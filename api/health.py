@@ -12,7 +12,9 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    """Ready when the database round-trips a statement; 503 otherwise."""
+    """Ready when the database round-trips a statement; 503 otherwise, and while draining."""
+    if request.app.state.drain.draining:
+        return JSONResponse({"status": "draining", "checks": {}}, status_code=503)
     backends = request.app.state.backends_holder.get("backends")
     delius_up = backends is not None and await backends.delius.is_ready()
     body = {"status": "ready" if delius_up else "unavailable", "checks": {"delius": delius_up}}

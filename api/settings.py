@@ -92,6 +92,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
 
+    drain_seconds: float = 5.0
+    shutdown_seconds: float = 30.0
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every ``CASEGRAPH_*`` variable; unknown ones are an error, not a silence."""
