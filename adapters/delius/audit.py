@@ -42,7 +42,7 @@ class AuditQueries:
         first = entries[0]
         shared = _shared(first)
         if all(_shared(entry) == shared for entry in entries):
-            await self._db.fetch(
+            await self._db.fetch_primary(
                 AUDIT_INSERT_SHARED_SQL,
                 *shared[:6],
                 [entry.crn for entry in entries],
@@ -69,7 +69,7 @@ class AuditQueries:
                 strict=True,
             )
         )
-        await self._db.fetch(AUDIT_INSERT_SQL, *(list(column) for column in columns))
+        await self._db.fetch_primary(AUDIT_INSERT_SQL, *(list(column) for column in columns))
 
     async def audit_for_crn(self, crn: str, limit: int = 100) -> list[AuditEntry]:
         """The latest entries for one CRN, newest first."""
