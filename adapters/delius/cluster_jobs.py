@@ -56,8 +56,9 @@ async def run_once_per_cluster(
 
     True when this call ran it. Errors come back as the adapter's errors.
     """
-    arguments = connect_arguments(options, application_name="casegraph-jobs")
-    arguments["command_timeout"] = job.timeout + 5.0
+    # The job's own budget, never the request statement timeout.
+    job_options = dataclasses.replace(options, statement_timeout=job.timeout)
+    arguments = connect_arguments(job_options, application_name="casegraph-jobs")
     try:
         connection = await asyncpg.connect(dsn, **arguments)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
@@ -66,12 +67,13 @@ async def run_once_per_cluster(
         with translate_errors():
             await connection.execute(_ENSURE, job.name)
             async with connection.transaction():
+                # Behind PgBouncer no session setting was sent: the budget holds here too.
+                timeout_ms = max(1, int(job.timeout * 1000))
+                await connection.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
                 if not await connection.fetchval(_TRY_LOCK, job.name):
                     return False
                 if await connection.fetchval(_LEASE, job.name, job.every) is None:
                     return False
-                timeout_ms = max(1, int(job.timeout * 1000))
-                await connection.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
                 await job.work(connection)
                 await connection.execute(_RECORD, job.name, ran_by)
             return True
