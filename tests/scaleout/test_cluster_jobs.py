@@ -32,8 +32,8 @@ def sleeping_job(seconds: float, *, every: float = 60.0, timeout: float = 10.0) 
 async def runs_of(sql: Any, job: str, since: datetime | None = None) -> list[Any]:
     return list(
         await sql.fetch(
-            "SELECT ran_at, ran_by FROM casegraph.cluster_job_run"
-            " WHERE job_name = $1 AND ran_at >= coalesce($2::timestamptz, '-infinity') ORDER BY ran_at",
+            "SELECT ran_at, ran_by FROM casegraph.cluster_job_run WHERE job_name = $1"
+            " AND ran_at >= coalesce($2::timestamptz, '-infinity') ORDER BY ran_at",
             job,
             since,
         )
