@@ -23,7 +23,7 @@ FROM unnest($7::text[], $8::text[]) AS looked(crn, outcome)
 """The same insert for entries that differ only in CRN and outcome (those of one request):
 two arrays to send rather than nine."""
 
-_BY_CRN = """
+AUDIT_BY_CRN_SQL = """
 SELECT occurred_at, username, client_id, provider, operation_name, document_hash, crn, outcome,
        correlation_id
 FROM casegraph.audit_event WHERE crn = $1 ORDER BY occurred_at DESC, audit_event_id DESC LIMIT $2
@@ -73,7 +73,7 @@ class AuditQueries:
 
     async def audit_for_crn(self, crn: str, limit: int = 100) -> list[AuditEntry]:
         """The latest entries for one CRN, newest first."""
-        rows = await self._db.fetch(_BY_CRN, crn, limit)
+        rows = await self._db.fetch(AUDIT_BY_CRN_SQL, crn, limit)
         return [AuditEntry(**dict(row)) for row in rows]
 
 
