@@ -83,6 +83,11 @@ class Child:
             time.sleep(0.1)
         raise ChildError(f"{self.name} never printed {marker!r}:\n{self.log_tail()}")
 
+    def terminate(self) -> None:
+        """SIGTERM without waiting: the caller watches what happens while it drains."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self, timeout: float = STOP_SECONDS) -> int | None:
         """SIGTERM, wait up to ``timeout``, then SIGKILL; returns the exit code."""
         if self.process is None:
