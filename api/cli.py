@@ -40,6 +40,14 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(offenders=args.offenders, seed=args.seed, port=args.port)
 
 
+def _cluster_demo(args: argparse.Namespace) -> int:
+    from sandbox.cluster.demo import run_cluster_demo
+
+    return run_cluster_demo(
+        offenders=args.offenders, seed=args.seed, port=args.port, gateway_port=args.gateway_port
+    )
+
+
 def _seed(args: argparse.Namespace) -> int:
     from adapters.delius.migrate import migrate, refresh_search
     from sandbox.ndelius.load import load_contract
@@ -132,6 +140,15 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--port", type=int, default=8000)
     demo.set_defaults(run=_demo)
+
+    cluster = commands.add_parser(
+        "cluster-demo", help="gateway, HAProxy, three processes, primary and standby, on loopback"
+    )
+    cluster.add_argument("--offenders", type=int, default=10_000)
+    cluster.add_argument("--seed", type=int, default=1)
+    cluster.add_argument("--port", type=int, default=8000, help="HAProxy (stats on PORT+404)")
+    cluster.add_argument("--gateway-port", type=int, default=4000)
+    cluster.set_defaults(run=_cluster_demo)
 
     serve = commands.add_parser("serve", help="serve against CASEGRAPH_DELIUS_DSN")
     serve.add_argument("--host")

@@ -120,6 +120,7 @@ class Topology:
         assert self.standby is not None
         values = {
             "DELIUS_DSN": self.primary.dsn,
+            "DELIUS_READ_DSN": self.standby.dsn,
             "DELIUS_POOL_MAX": str(self.options.pool_max),
             "JWKS": str(self.jwks),
             "DRAIN_SECONDS": str(self.options.drain_seconds),
@@ -178,7 +179,10 @@ class Topology:
         self.gateway_url = f"http://127.0.0.1:{port}/"
 
     def close(self) -> None:
-        """Stop everything, gateway first, database last."""
+        """Stop everything, gateway first, database last; the processes drain side by side."""
+        for child in (self.gateway, self.haproxy, *self.replicas, self.partner):
+            if child is not None:
+                child.terminate()
         for child in (self.gateway, self.haproxy, *self.replicas, self.partner):
             if child is not None:
                 child.stop(timeout=self.options.drain_seconds + 30)
