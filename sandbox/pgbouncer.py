@@ -16,7 +16,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 
 from sandbox.postgres import PostgresError, TemporaryPostgres, free_port
 
@@ -48,7 +47,8 @@ def find_pgbouncer() -> str | None:
 
 
 class TemporaryPgBouncer:
-    """PgBouncer in transaction mode, pooling ``pool_size`` server connections."""
+    """PgBouncer in transaction mode, pooling ``pool_size`` server connections: ``start()``
+    it, and ``stop()`` it when done."""
 
     def __init__(self, server: TemporaryPostgres, *, pool_size: int = 5) -> None:
         self.server = server
@@ -61,18 +61,6 @@ class TemporaryPgBouncer:
     def dsn(self) -> str:
         """A ``postgresql://`` URL of the server's database, through PgBouncer."""
         return f"postgresql://{self.server.user}@127.0.0.1:{self.port}/{self.server.dbname}"
-
-    def __enter__(self) -> TemporaryPgBouncer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> TemporaryPgBouncer:
         """Write the configuration, start PgBouncer and wait until it accepts."""

@@ -40,8 +40,11 @@ query($name: String!) { searchCases(query: { name: $name }, first: 5) {
 @pytest.fixture(scope="module")
 def bouncer(postgres: TemporaryPostgres) -> Iterator[TemporaryPgBouncer]:
     """PgBouncer in transaction mode with three server connections."""
-    with TemporaryPgBouncer(postgres, pool_size=3) as running:
+    running = TemporaryPgBouncer(postgres, pool_size=3).start()
+    try:
         yield running
+    finally:
+        running.stop()
 
 
 async def test_reads_searches_and_writes_work_through_pgbouncer(

@@ -8,16 +8,7 @@ ALTER INDEX casegraph.audit_event_correlation RENAME TO audit_event_unpartitione
 ALTER SEQUENCE casegraph.audit_event_audit_event_id_seq OWNED BY NONE;
 
 CREATE TABLE casegraph.audit_event (
-    audit_event_id  BIGINT      NOT NULL DEFAULT nextval('casegraph.audit_event_audit_event_id_seq'),
-    occurred_at     TIMESTAMPTZ NOT NULL,
-    username        TEXT,
-    client_id       TEXT        NOT NULL,
-    provider        TEXT,
-    operation_name  TEXT,
-    document_hash   TEXT        NOT NULL,
-    crn             TEXT        NOT NULL,
-    outcome         TEXT        NOT NULL,
-    correlation_id  TEXT        NOT NULL,
+    LIKE casegraph.audit_event_unpartitioned INCLUDING DEFAULTS,
     PRIMARY KEY (audit_event_id, occurred_at)
 ) PARTITION BY RANGE (occurred_at);
 ALTER SEQUENCE casegraph.audit_event_audit_event_id_seq OWNED BY casegraph.audit_event.audit_event_id;
