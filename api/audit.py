@@ -2,9 +2,8 @@
 
 After execution, one row per CRN the request touched goes to the audit store in a single
 statement. Only when that write has returned (committed) does the response go out; if it
-fails, the response is replaced by a SERVICE_UNAVAILABLE error with no data at all (after
-any backend outage errors, which name only the backend), so no case data ever leaves
-without its audit row.
+fails, the response is replaced by a SERVICE_UNAVAILABLE error with no data at all, so no
+case data ever leaves without its audit row.
 """
 
 from __future__ import annotations
@@ -66,28 +65,9 @@ class WriteAuditTrail(SchemaExtension):
             _withhold(self.execution_context.result)
 
 
-_OUTAGES = {
-    ErrorCode.UPSTREAM_UNAVAILABLE.value,
-    ErrorCode.UPSTREAM_TIMEOUT.value,
-    ErrorCode.SERVICE_UNAVAILABLE.value,
-}
-"""With a ``source``, errors that say only which backend failed, never anything of a
-case: they stay."""
-
-
 def _withhold(result: object) -> None:
-    """Empty the result in place (strawberry returns this very object), keeping the
-    backend outages that explain it (an exhausted pool fails the reads and the audit)."""
+    """Empty the result in place (strawberry returns this very object)."""
     if result is None:
         return
-    outages = [
-        error
-        for error in getattr(result, "errors", None) or []
-        if _is_outage(getattr(error, "extensions", None) or {})
-    ]
     result.data = None  # type: ignore[attr-defined]
-    result.errors = [*outages, PublicError(AUDIT_DOWN, code=ErrorCode.SERVICE_UNAVAILABLE)]  # type: ignore[attr-defined]
-
-
-def _is_outage(extensions: dict[str, object]) -> bool:
-    return extensions.get("code") in _OUTAGES and extensions.get("source") is not None
+    result.errors = [PublicError(AUDIT_DOWN, code=ErrorCode.SERVICE_UNAVAILABLE)]  # type: ignore[attr-defined]
