@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 
 def replace_section(document: str, section: str, heading: str) -> str:
@@ -12,3 +13,10 @@ def replace_section(document: str, section: str, heading: str) -> str:
         return pattern.sub(lambda _: section + "\n", document, count=1)
     prefix = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmark results\n\n"
     return prefix + section
+
+
+def write_section(results: Path, section: str, heading: str) -> None:
+    """Rewrite ``results`` with only the section under ``heading`` replaced, and say so."""
+    existing = results.read_text() if results.exists() else ""
+    results.write_text(replace_section(existing, section, heading))
+    print(f"wrote {results}", flush=True)

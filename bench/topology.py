@@ -29,7 +29,7 @@ import asyncpg
 from bench import corpus
 from bench.cpu import CpuMeter, CpuUse, postmaster_pid
 from bench.load import LoadResult, run_wrk, write_corpus, wrk_path
-from bench.sections import replace_section
+from bench.sections import write_section
 from bench.topology_report import HEADING, render
 from sandbox.cluster.haproxy import SERVERS
 from sandbox.cluster.topology import Topology, TopologyOptions, start_topology
@@ -219,9 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaded=loaded,
         single=single,
     )
-    existing = args.results.read_text() if args.results.exists() else ""
-    args.results.write_text(replace_section(existing, section, HEADING))
-    print(f"wrote {args.results}", flush=True)
+    write_section(args.results, section, HEADING)
     return 0
 
 
