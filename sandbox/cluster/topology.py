@@ -76,6 +76,7 @@ class Topology:
         self.partner: Child | None = None
         self.gateway: Child | None = None
         self.gateway_url = ""
+        self.partner_url = ""
 
     def token(self, *roles: str, username: str | None = None) -> str:
         """A bearer token the Case Graph processes accept."""
@@ -94,6 +95,9 @@ class Topology:
 
     def start_replica(self, index: int) -> None:
         """Start Case Graph process ``index`` on its port; return once it is ready."""
+        self._spawn_replica(index).wait_http(f"{self.replica_url(index)}/ready")
+
+    def _spawn_replica(self, index: int) -> Child:
         child = Child(
             f"casegraph{index + 1}",
             [sys.executable, "-m", "api.cli", "serve", "--port", str(self.replica_ports[index])],
@@ -105,7 +109,7 @@ class Topology:
             self.replicas[index] = child
         else:
             self.replicas.append(child)
-        child.wait_http(f"{self.replica_url(index)}/ready")
+        return child
 
     def stop_replica(self, index: int) -> int | None:
         """SIGTERM: the process drains, then exits; returns its exit code."""
@@ -144,15 +148,6 @@ class Topology:
         self.standby = TemporaryReplica(self.primary)
         self.standby.start()
         asyncio.run(self.standby.wait_caught_up())
-        for index in range(len(SERVERS)):
-            self.start_replica(index)
-        self.haproxy = HAProxy(
-            self.options.balancer_port or free_port(),
-            self.options.stats_port or free_port(),
-            [f"127.0.0.1:{port}" for port in self.replica_ports],
-            self.folder,
-        ).start()
-        self.haproxy.wait_states(dict.fromkeys(SERVERS, "UP"))
         partner_port = free_port()
         self.partner = Child(
             "partner",
@@ -160,18 +155,33 @@ class Topology:
             self.folder,
             cwd=ROOT,
         ).start()
+        starting = [self._spawn_replica(index) for index in range(len(SERVERS))]
+        for index, child in enumerate(starting):  # they start side by side
+            child.wait_http(f"{self.replica_url(index)}/ready")
+        self.haproxy = HAProxy(
+            self.options.balancer_port or free_port(),
+            self.options.stats_port or free_port(),
+            [f"127.0.0.1:{port}" for port in self.replica_ports],
+            self.folder,
+        ).start()
+        self.haproxy.wait_states(dict.fromkeys(SERVERS, "UP"))
         self.partner.wait_http(f"http://127.0.0.1:{partner_port}/graphql?query=%7B__typename%7D")
-        self._start_gateway(f"http://127.0.0.1:{partner_port}/graphql")
+        self.partner_url = f"http://127.0.0.1:{partner_port}/graphql"
+        self._start_gateway()
 
-    def _start_gateway(self, partner_url: str) -> None:
+    def gateway_env(self) -> dict[str, str]:
+        """The gateway's settings: both subgraphs, through HAProxy for Case Graph."""
         assert self.haproxy is not None
-        env = {
+        return {
             **{k: v for k, v in os.environ.items() if not k.startswith(PREFIX)},
-            "GATEWAY_SUBGRAPHS": f"casegraph={self.haproxy.url},partner={partner_url}",
+            "GATEWAY_SUBGRAPHS": f"casegraph={self.haproxy.url},partner={self.partner_url}",
             "GATEWAY_INTROSPECTION_AUTHORIZATION": f"Bearer {self.token()}",
             "GATEWAY_PORT": str(self.options.gateway_port),
             "NODE_ENV": "production",
         }
+
+    def _start_gateway(self) -> None:
+        env = self.gateway_env()
         self.gateway = Child(
             "gateway", ["node", "gateway.mjs"], self.folder, env=env, cwd=GATEWAY_DIR
         ).start()

@@ -13,6 +13,7 @@ PostgreSQL primary with a streaming standby. While requests flow through the gat
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,7 +24,13 @@ import pytest
 
 from resolvers.viewer import Role
 from sandbox.cluster.haproxy import SERVERS, haproxy_missing
-from sandbox.cluster.topology import Topology, TopologyOptions, gateway_missing, start_topology
+from sandbox.cluster.topology import (
+    GATEWAY_DIR,
+    Topology,
+    TopologyOptions,
+    gateway_missing,
+    start_topology,
+)
 from tests.cluster.load import Load
 from tests.writes.conftest import NOTE, cases
 
@@ -141,3 +148,16 @@ async def test_a_write_retried_on_another_process_replays(topology: Topology) ->
     assert (first["replayed"], first["problems"]) == (False, [])
     assert [r["replayed"] for r in retries] == [True, True, True]
     assert {r["contact"]["id"] for r in answers} == {first["contact"]["id"]}
+
+
+def test_the_supergraph_composes_ahead_of_time_for_the_gateway(topology: Topology) -> None:
+    """deploy/gateway/compose.mjs writes the supergraph an operator reviews and serves."""
+    done = subprocess.run(
+        ["node", "compose.mjs"], cwd=GATEWAY_DIR, env=topology.gateway_env(),
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    supergraph = done.stdout
+    assert 'join__graph(name: "casegraph"' in supergraph
+    assert 'join__graph(name: "partner"' in supergraph
+    assert "partnerNotes: [String!]! @join__field(graph: PARTNER)" in supergraph
