@@ -31,7 +31,7 @@ from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.delius.audit import AUDIT_BY_CRN_SQL
 from adapters.delius.migrate import migrate
 from adapters.records import AuditEntry
-from bench.sections import replace_section
+from bench.sections import write_section
 from sandbox.ndelius.load import load_contract
 from sandbox.postgres import TemporaryPostgres
 
@@ -232,8 +232,7 @@ def main() -> int:
     args = parser.parse_args()
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     stages = asyncio.run(run(sorted(args.rows)))
-    existing = RESULTS.read_text() if RESULTS.exists() else ""
-    RESULTS.write_text(replace_section(existing, render(stages, started), HEADING))
+    write_section(RESULTS, render(stages, started), HEADING)
     return 0
 
 
