@@ -3,6 +3,7 @@
 -- unpartitioned table move across; ids keep their sequence. A DEFAULT partition takes
 -- any row outside the months created ahead, so an audit write never fails for want of one.
 ALTER TABLE casegraph.audit_event RENAME TO audit_event_unpartitioned;
+ALTER INDEX casegraph.audit_event_pkey RENAME TO audit_event_unpartitioned_pkey;
 ALTER INDEX casegraph.audit_event_crn RENAME TO audit_event_unpartitioned_crn;
 ALTER INDEX casegraph.audit_event_correlation RENAME TO audit_event_unpartitioned_correlation;
 ALTER SEQUENCE casegraph.audit_event_audit_event_id_seq OWNED BY NONE;
