@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from api.audit import WriteAuditTrail
 from api.auth import AuthenticationMiddleware, KeySet, TokenVerifier
 from api.bootstrap import limits_of, open_backends
+from api.drain import CloseWhileDraining, Drain
 from api.errors import quiet_execution_logs
 from api.extensions import schema_extensions
 from api.graphiql import ASSETS, ASSETS_PATH
@@ -42,6 +43,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
     schema = build_schema([*schema_extensions(settings), WriteAuditTrail])
     quiet_execution_logs()
     holder: dict[str, Backends] = {} if backends is None else {"backends": backends}
+    drain = Drain(settings.drain_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -51,9 +53,11 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         async with open_backends(settings) as opened:
             holder["backends"] = opened
             settle_memory()
+            drain.install()
             try:
                 yield
             finally:
+                drain.uninstall()
                 flush_spans()
 
     view = CaseGraphView(
@@ -80,10 +84,12 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             *tracing_middleware(settings),
             *transport_middleware(settings),
             Middleware(AuthenticationMiddleware, verifier=verifier),
+            Middleware(CloseWhileDraining, drain=drain),
         ],
         lifespan=lifespan,
     )
     app.state.backends_holder = holder
+    app.state.drain = drain
     return app
 
 

@@ -5,17 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import AsyncIterator
 
 from adapters.crc.client import CrcClient
 from adapters.crc.connection import CrcConnection
 from adapters.delius import DeliusAdapter, PoolOptions
+from adapters.delius.cluster_jobs import (
+    ClusterJob,
+    audit_partition_upkeep,
+    person_search_refresh,
+    run_once_per_cluster,
+)
 from adapters.errors import BackendError
 from adapters.oasys.client import OasysClient
 from api.settings import Settings
 from resolvers.context import Backends, Limits
 
 log = logging.getLogger("casegraph")
+
+AUDIT_UPKEEP_SECONDS = 3600.0
+"""How often a process offers to create audit partitions ahead and detach old ones."""
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -30,27 +42,17 @@ def limits_of(settings: Settings) -> Limits:
 @contextlib.asynccontextmanager
 async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
     """Open every adapter with its timeouts; close them on the way out."""
-    delius = await DeliusAdapter.connect(
-        settings.delius_dsn.value,
-        PoolOptions(
-            min_size=settings.delius_pool_min,
-            max_size=settings.delius_pool_max,
-            connect_timeout=settings.delius_connect_timeout,
-            statement_timeout=settings.delius_statement_timeout,
-        ),
-    )
+    delius = await DeliusAdapter.connect(settings.delius_dsn.value, pool_options(settings))
     oasys = await _oasys_client(settings)
     crc = _crc_client(settings)
-    refresher = None
-    if settings.search_refresh_seconds > 0:
-        refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
+    timers = [asyncio.create_task(_every_interval(settings, job)) for job in cluster_jobs(settings)]
     try:
         yield Backends(delius=delius, oasys=oasys, crc=crc)
     finally:
-        if refresher is not None:
-            refresher.cancel()
+        for timer in timers:
+            timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await refresher
+                await timer
         if crc is not None:
             await crc.aclose()
         if oasys is not None:
@@ -90,10 +92,37 @@ def _crc_client(settings: Settings) -> CrcClient | None:
     )
 
 
-async def _refresh_search(delius: DeliusAdapter, every: float) -> None:
+def pool_options(settings: Settings) -> PoolOptions:
+    """How the nDelius pools connect, from settings."""
+    return PoolOptions(
+        min_size=settings.delius_pool_min,
+        max_size=settings.delius_pool_max,
+        connect_timeout=settings.delius_connect_timeout,
+        statement_timeout=settings.delius_statement_timeout,
+        acquire_timeout=settings.delius_acquire_timeout,
+        pgbouncer=settings.delius_pgbouncer,
+        read_dsn=settings.delius_read_dsn.value,
+        max_replica_lag=settings.delius_max_replica_lag_seconds,
+    )
+
+
+def cluster_jobs(settings: Settings) -> list[ClusterJob]:
+    """The jobs every process times and one process per interval runs."""
+    jobs = [audit_partition_upkeep(AUDIT_UPKEEP_SECONDS, 300.0, settings.audit_retention_months)]
+    if settings.search_refresh_seconds > 0:
+        jobs.append(
+            person_search_refresh(settings.search_refresh_seconds, settings.search_refresh_timeout)
+        )
+    return jobs
+
+
+async def _every_interval(settings: Settings, job: ClusterJob) -> None:
+    """Offer ``job`` a run every interval; at most one process in the cluster takes it."""
+    ran_by = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     while True:
-        await asyncio.sleep(every)
+        await asyncio.sleep(job.every)
         try:
-            await delius.refresh_search()
+            dsn = settings.delius_dsn.value
+            await run_once_per_cluster(dsn, pool_options(settings), job, ran_by)
         except BackendError:
-            log.warning("person search refresh failed; will try again")
+            log.warning("%s failed; will try again", job.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
         log_level="info",
         log_config=None,  # the app's own scrubbed handler (api/logs.py) writes every line
         proxy_headers=False,
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_seconds),  # after api/drain.py
     )
 
 
@@ -71,6 +73,14 @@ def _demo(args: argparse.Namespace) -> int:
         port=args.port,
         oasys_port=args.oasys_port,
         crc_base_port=args.crc_base_port,
+    )
+
+
+def _cluster_demo(args: argparse.Namespace) -> int:
+    from sandbox.cluster.demo import run_cluster_demo
+
+    return run_cluster_demo(
+        offenders=args.offenders, seed=args.seed, port=args.port, gateway_port=args.gateway_port
     )
 
 
@@ -197,6 +207,15 @@ def parser() -> argparse.ArgumentParser:
         "--crc-base-port", type=int, default=8091, help="first CRC port; 0 picks free ports"
     )
     demo.set_defaults(run=_demo)
+
+    cluster = commands.add_parser(
+        "cluster-demo", help="gateway, HAProxy, three processes, primary and standby, on loopback"
+    )
+    cluster.add_argument("--offenders", type=int, default=10_000)
+    cluster.add_argument("--seed", type=int, default=1)
+    cluster.add_argument("--port", type=int, default=8000, help="HAProxy (stats on PORT+404)")
+    cluster.add_argument("--gateway-port", type=int, default=4000)
+    cluster.set_defaults(run=_cluster_demo)
 
     serve = commands.add_parser("serve", help="serve against CASEGRAPH_DELIUS_DSN")
     serve.add_argument("--host")

@@ -23,6 +23,7 @@ from api.limits import DocumentLimits, parse_document, shape_error
 from api.request_metrics import OperationNames, RequestMetrics
 from api.settings import Settings
 from api.trusted_documents import TrustedDocumentGate, TrustedDocuments
+from api.write_routing import MutationsReadFromPrimary
 from executor import planner_extension
 from resolvers.errors import ErrorCode
 
@@ -50,6 +51,7 @@ def schema_extensions(settings: Settings) -> list[ExtensionFactory]:
         lambda: AddValidationRules(rules),
         lambda: GuardedDocument(limits, suggestions=suggestions),
         lambda: MaskInternalErrors(suggestions=suggestions),
+        MutationsReadFromPrimary,
         *([planner_extension()] if settings.planner else []),
     ]
 

@@ -26,7 +26,9 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    """Ready (200) when the database round-trips a statement; 503 otherwise."""
+    """Ready (200) when the database round-trips a statement; 503 otherwise, and while draining."""
+    if request.app.state.drain.draining:
+        return JSONResponse({"status": "draining", "checks": {}}, status_code=503)
     backends: Backends | None = request.app.state.backends_holder.get("backends")
     delius_up = backends is not None and await backends.delius.is_ready()
     report: dict[str, dict[str, Any]] = {"delius": {"status": "up" if delius_up else "down"}}

@@ -53,6 +53,12 @@ class Settings:
     delius_connect_timeout: float = 5.0
     delius_statement_timeout: float = 2.0
     search_refresh_seconds: float = 300.0
+    search_refresh_timeout: float = 600.0
+    delius_read_dsn: Secret = Secret("")
+    delius_max_replica_lag_seconds: float = 5.0
+    delius_acquire_timeout: float = 3.0
+    delius_pgbouncer: bool = False
+    audit_retention_months: int = 0
 
     oasys_url: str = "http://127.0.0.1:8081/oasys"
     oasys_timeout: float = 3.0
@@ -94,6 +100,9 @@ class Settings:
     otel_sample_ratio: float = 1.0
     host: str = "127.0.0.1"
     port: int = 8000
+
+    drain_seconds: float = 5.0
+    shutdown_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

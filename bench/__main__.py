@@ -21,6 +21,7 @@ STEPS: dict[str, list[str]] = {
     "profile": ["bench.profile"],
     "targets": ["bench.targets"],
     "observability": ["bench.observability"],
+    "topology": ["bench.topology"],
 }
 
 

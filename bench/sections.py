@@ -16,6 +16,7 @@ def replace_section(document: str, section: str, heading: str) -> str:
 
 
 def write_section(results: Path, section: str, heading: str) -> None:
-    """Replace (or add) one section of the results file, keeping the others."""
+    """Rewrite ``results`` with only the section under ``heading`` replaced, and say so."""
     existing = results.read_text() if results.exists() else ""
     results.write_text(replace_section(existing, section, heading))
+    print(f"wrote {results}", flush=True)

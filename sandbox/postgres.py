@@ -228,7 +228,10 @@ class TemporaryPostgres:
             args.append("--no-sync")
         self._run_server_tool("initdb", *args, timeout=120)
         hba = self._root / "data" / "pg_hba.conf"
-        hba.write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
+        hba.write_text(
+            "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+            "host replication all 127.0.0.1/32 trust\n"
+        )
         if os.geteuid() == 0:
             shutil.chown(hba, user=_SERVER_USER, group=None)
 

@@ -18,7 +18,6 @@ from adapters.delius.projection.queries import ProjectionQueries
 from adapters.delius.registrations import RegistrationQueries
 from adapters.delius.writes import WriteQueries
 from adapters.errors import BackendError
-from adapters.metrics import search_refreshed
 
 __all__ = ["DeliusAdapter", "PoolOptions", "StatementListener"]
 
@@ -54,14 +53,11 @@ class DeliusAdapter(
         """Close the pool."""
         await self._db.close()
 
-    async def refresh_search(self) -> None:
-        """Bring the person-search copy up to date without blocking readers."""
-        await self._db.fetch("REFRESH MATERIALIZED VIEW CONCURRENTLY casegraph.person_search")
-        search_refreshed()
-
     async def is_ready(self) -> bool:
-        """True when a statement round-trips to the database now."""
+        """True when a statement round-trips to the primary now (writes and the audit
+        trail need it; reads fall back to it when the replica cannot serve them)."""
         try:
-            return bool(await self._db.fetchval("SELECT 1") == 1)
+            rows = await self._db.fetch_primary("SELECT 1")
+            return bool(rows[0][0] == 1)
         except BackendError:
             return False

@@ -24,7 +24,7 @@ FROM unnest($7::text[], $8::text[]) AS looked(crn, outcome)
 """The same insert for entries that differ only in CRN and outcome (those of one request):
 two arrays to send rather than nine."""
 
-_BY_CRN = """
+AUDIT_BY_CRN_SQL = """
 SELECT occurred_at, username, client_id, provider, operation_name, document_hash, crn, outcome,
        correlation_id
 FROM casegraph.audit_event WHERE crn = $1 ORDER BY occurred_at DESC, audit_event_id DESC LIMIT $2
@@ -47,7 +47,7 @@ class AuditQueries:
         first = entries[0]
         shared = _shared(first)
         if all(_shared(entry) == shared for entry in entries):
-            await self._db.fetch(
+            await self._db.fetch_primary(
                 AUDIT_INSERT_SHARED_SQL,
                 *shared[:6],
                 [entry.crn for entry in entries],
@@ -74,11 +74,11 @@ class AuditQueries:
                 strict=True,
             )
         )
-        await self._db.fetch(AUDIT_INSERT_SQL, *(list(column) for column in columns))
+        await self._db.fetch_primary(AUDIT_INSERT_SQL, *(list(column) for column in columns))
 
     async def audit_for_crn(self, crn: str, limit: int = 100) -> list[AuditEntry]:
         """The latest entries for one CRN, newest first."""
-        rows = await self._db.fetch(_BY_CRN, crn, limit)
+        rows = await self._db.fetch(AUDIT_BY_CRN_SQL, crn, limit)
         return [AuditEntry(**dict(row)) for row in rows]
 
 

@@ -82,11 +82,12 @@ class CaseListQueries:
 
         order = "o.surname, o.first_name, o.crn"
         if spec.name:
+            # pg_trgm lives in the casegraph schema: name it, so no search_path is needed.
             name = param(spec.name.strip().lower())
-            conditions.append(f"{name} <% ps.search_name")
+            conditions.append(f"{name} OPERATOR(casegraph.<%) ps.search_name")
             order = (
-                f"word_similarity({name}, ps.search_name) + similarity({name}, ps.search_name)"
-                f" DESC, {order}"
+                f"casegraph.word_similarity({name}, ps.search_name)"
+                f" + casegraph.similarity({name}, ps.search_name) DESC, {order}"
             )
         if spec.date_of_birth is not None:
             conditions.append(f"ps.date_of_birth = {param(spec.date_of_birth)}")

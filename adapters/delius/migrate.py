@@ -29,8 +29,9 @@ def migration_files() -> list[tuple[str, str]]:
     return [(f.name.removesuffix(".sql"), f.read_text()) for f in files]
 
 
-async def migrate(dsn: str) -> list[str]:
-    """Apply the migrations not yet applied; return the versions applied now."""
+async def migrate(dsn: str, *, through: str | None = None) -> list[str]:
+    """Apply the migrations not yet applied (up to version ``through``, if given); return
+    the versions applied now."""
     try:
         connection = await asyncpg.connect(dsn, timeout=10)
     except (OSError, asyncpg.PostgresError) as error:
@@ -44,7 +45,7 @@ async def migrate(dsn: str) -> list[str]:
         }
         applied = []
         for version, sql in migration_files():
-            if version in done:
+            if version in done or (through is not None and version > through):
                 continue
             async with connection.transaction():
                 await connection.execute(sql)

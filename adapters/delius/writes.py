@@ -18,7 +18,7 @@ from typing import Any
 
 from adapters.delius import write_checks as checks
 from adapters.delius.contacts import ContactQueries
-from adapters.delius.database import Database, translate_errors
+from adapters.delius.database import Database, primary_reads, translate_errors
 from adapters.delius.decode import text
 from adapters.delius.write_checks import Connection, Problems
 from adapters.delius.write_contact import Refused, insert_contact
@@ -143,7 +143,8 @@ class WriteQueries(ContactQueries):
         )
 
     async def _contact(self, contact_id: int) -> ContactRecord | None:
-        return (await self.contacts_by_id([contact_id])).get(contact_id)
+        with primary_reads():  # read-your-writes: a replica may not have it yet
+            return (await self.contacts_by_id([contact_id])).get(contact_id)
 
 
 async def _update_outcome(conn: Connection, draft: OutcomeDraft, author: Author) -> None:
