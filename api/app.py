@@ -24,7 +24,7 @@ from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
-from api.metrics import planner_metrics
+from api.metrics import planner_metrics, prometheus_metrics
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
@@ -71,6 +71,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", planner_metrics),
+            Route("/metrics/prometheus", prometheus_metrics),
         ],
         middleware=[
             *transport_middleware(settings),

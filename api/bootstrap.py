@@ -13,6 +13,7 @@ from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.errors import BackendError
 from adapters.oasys.client import OasysClient
 from api.settings import Settings
+from api.webhooks import webhook_delivery
 from resolvers.context import Backends, Limits
 
 log = logging.getLogger("casegraph")
@@ -45,7 +46,9 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
     if settings.search_refresh_seconds > 0:
         refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
     try:
-        yield Backends(delius=delius, oasys=oasys, crc=crc)
+        backends = Backends(delius=delius, oasys=oasys, crc=crc)
+        async with webhook_delivery(settings, backends):
+            yield backends
     finally:
         if refresher is not None:
             refresher.cancel()

@@ -1,4 +1,5 @@
-"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit."""
+"""The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit,
+deliveries."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
+from api.deliveries_cli import add_deliveries_command
 from api.settings import Settings, SettingsError
 
 
@@ -166,6 +168,8 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--lifetime", type=int, default=3600, help="seconds")
     token.add_argument("--keys", type=Path, help="key folder (default .casegraph/keys)")
     token.set_defaults(run=_token)
+
+    add_deliveries_command(commands)
     return main
 
 

@@ -1,0 +1,236 @@
+"""The webhook delivery queue in the ``casegraph`` schema (migration 0006).
+
+Work is shared between Case Graph processes through PostgreSQL alone:
+
+- fan-out: a partner's row in ``webhook_partner`` is taken ``FOR UPDATE SKIP LOCKED``; while
+  holding it, the caller's ``pick`` reads the feed after that partner's position and says
+  how far it read and which events the partner receives; those are queued and the position
+  moved on in the same transaction (a crash leaves the position where it was: the events
+  are examined again);
+- delivery: the oldest due row of a partner whose case has no earlier pending row is claimed
+  ``FOR UPDATE SKIP LOCKED`` for the length of one attempt; the attempt's result is written in
+  the same transaction, so a crash mid-attempt leaves the row pending and it is sent again,
+  with the same event id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from adapters.delius.database import Database, translate_errors
+
+
+class QueueableEvent(Protocol):
+    """What the queue keeps of a case event (a feed record has these and more)."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def event_id(self) -> UUID | str: ...
+    @property
+    def crn(self) -> str: ...
+    @property
+    def event_type(self) -> str: ...
+
+
+Pick = Callable[[int], Awaitable[tuple[int | None, Sequence[QueueableEvent]]]]
+"""Given a partner's position: the last position read (None: nothing new), and the events
+read that the partner is to receive."""
+
+_REGISTER = """
+INSERT INTO casegraph.webhook_partner (provider_code, fanned_out_to)
+SELECT code, (SELECT coalesce(max(position), 0) FROM casegraph.case_event)
+FROM unnest($1::text[]) AS code
+ON CONFLICT (provider_code) DO NOTHING
+"""
+_LOCK_PARTNER = """
+SELECT fanned_out_to FROM casegraph.webhook_partner WHERE provider_code = $1
+FOR UPDATE SKIP LOCKED
+"""
+_ENQUEUE = """
+INSERT INTO casegraph.webhook_delivery (provider_code, position, event_id, crn, event_type)
+SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[])
+ON CONFLICT (provider_code, position) DO UPDATE
+SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
+    delivered_at = NULL, enqueued_at = now()
+WHERE casegraph.webhook_delivery.status <> 'pending'
+"""
+_ADVANCE = """
+UPDATE casegraph.webhook_partner SET fanned_out_to = $2, updated_at = now()
+WHERE provider_code = $1
+"""
+_CLAIM = """
+SELECT d.position, d.event_id::text AS event_id, d.crn, d.event_type, d.attempts,
+       e.envelope::text AS body, e.stored_at
+FROM casegraph.webhook_delivery d
+LEFT JOIN casegraph.case_event e ON e.position = d.position
+WHERE d.provider_code = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
+  AND NOT EXISTS (
+    SELECT 1 FROM casegraph.webhook_delivery earlier
+    WHERE earlier.provider_code = d.provider_code AND earlier.crn = d.crn
+      AND earlier.status = 'pending' AND earlier.position < d.position)
+ORDER BY d.position
+LIMIT 1
+FOR UPDATE OF d SKIP LOCKED
+"""
+_DELIVERED = """
+UPDATE casegraph.webhook_delivery
+SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL
+WHERE provider_code = $1 AND position = $2
+"""
+_FAILED = """
+UPDATE casegraph.webhook_delivery
+SET attempts = attempts + 1, last_error = $3,
+    status = CASE WHEN $4::float8 IS NULL THEN 'dead' ELSE 'pending' END,
+    next_attempt_at = now() + make_interval(secs => coalesce($4::float8, 0))
+WHERE provider_code = $1 AND position = $2
+"""
+_REWIND = """
+UPDATE casegraph.webhook_partner SET fanned_out_to = LEAST(fanned_out_to, $2 - 1),
+       updated_at = now()
+WHERE provider_code = $1
+"""
+_SUMMARY = """
+SELECT p.provider_code, p.fanned_out_to,
+       count(d.*) FILTER (WHERE d.status = 'pending') AS pending,
+       count(d.*) FILTER (WHERE d.status = 'delivered') AS delivered,
+       count(d.*) FILTER (WHERE d.status = 'dead') AS dead,
+       min(d.enqueued_at) FILTER (WHERE d.status = 'pending') AS oldest_pending
+FROM casegraph.webhook_partner p
+LEFT JOIN casegraph.webhook_delivery d ON d.provider_code = p.provider_code
+GROUP BY p.provider_code, p.fanned_out_to ORDER BY p.provider_code
+"""
+_DEAD = """
+SELECT provider_code, position, event_id::text AS event_id, crn, event_type, attempts,
+       last_error, enqueued_at
+FROM casegraph.webhook_delivery
+WHERE status = 'dead' AND ($1::text IS NULL OR provider_code = $1)
+ORDER BY provider_code, position LIMIT $2
+"""
+
+
+@dataclass
+class Claim:
+    """One delivery held for one attempt; the holder calls ``delivered`` or ``failed``."""
+
+    position: int
+    event_id: str
+    crn: str
+    event_type: str
+    attempts: int
+    body: str | None
+    stored_at: datetime | None
+    retry_in: float | None = field(default=None, init=False)
+    error: str | None = field(default=None, init=False)
+    done: bool = field(default=False, init=False)
+
+    def delivered(self) -> None:
+        """The partner answered 2xx."""
+        self.done = True
+
+    def failed(self, error: str, retry_in: float | None) -> None:
+        """The attempt failed: try again in ``retry_in`` seconds, or None to move it aside."""
+        self.error, self.retry_in = error, retry_in
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerQueueSummary:
+    """How one partner's queue stands."""
+
+    provider_code: str
+    fanned_out_to: int
+    pending: int
+    delivered: int
+    dead: int
+    oldest_pending: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadDelivery:
+    """A delivery moved aside after its last attempt."""
+
+    provider_code: str
+    position: int
+    event_id: str
+    crn: str
+    event_type: str
+    attempts: int
+    last_error: str | None
+    enqueued_at: datetime
+
+
+class WebhookQueue:
+    """Per-partner fan-out and claims over the delivery tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def register(self, provider_codes: Sequence[str]) -> None:
+        """Give each partner a position; a new partner starts at the newest event."""
+        await self._db.fetch(_REGISTER, list(provider_codes))
+
+    async def fan_out(self, provider_code: str, pick: Pick) -> bool:
+        """Queue what the partner receives of the events after its position; True if the
+        position moved. False when another process holds the partner, or nothing is new."""
+        async with self._db.connection() as connection:
+            with translate_errors():
+                async with connection.transaction():
+                    after = await connection.fetchval(_LOCK_PARTNER, provider_code)
+                    if after is None:
+                        return False
+                    last, chosen = await pick(after)
+                    if last is None:
+                        return False
+                    if chosen:
+                        await connection.execute(
+                            _ENQUEUE,
+                            provider_code,
+                            [e.position for e in chosen],
+                            [str(e.event_id) for e in chosen],
+                            [e.crn for e in chosen],
+                            [e.event_type for e in chosen],
+                        )
+                    await connection.execute(_ADVANCE, provider_code, last)
+                    return True
+
+    @asynccontextmanager
+    async def claim_next(self, provider_code: str) -> AsyncIterator[Claim | None]:
+        """The partner's next deliverable event, held until the block ends; None if none."""
+        async with self._db.connection() as connection:
+            with translate_errors():
+                async with connection.transaction():
+                    row = await connection.fetchrow(_CLAIM, provider_code)
+                    if row is None:
+                        yield None
+                        return
+                    claim = Claim(**dict(row))
+                    yield claim
+                    if claim.done:
+                        await connection.execute(_DELIVERED, provider_code, claim.position)
+                    else:
+                        await connection.execute(
+                            _FAILED,
+                            provider_code,
+                            claim.position,
+                            claim.error or "not attempted",
+                            claim.retry_in,
+                        )
+
+    async def replay(self, provider_code: str, from_position: int) -> None:
+        """Send the partner everything from ``from_position`` on again (who receives what is
+        decided afresh): its position is moved back, and fan-out re-queues what was sent."""
+        await self._db.fetch(_REWIND, provider_code, from_position)
+
+    async def summary(self) -> list[PartnerQueueSummary]:
+        """Every partner's position and counts of pending, delivered and dead deliveries."""
+        return [PartnerQueueSummary(**dict(row)) for row in await self._db.fetch(_SUMMARY)]
+
+    async def dead(self, provider_code: str | None, limit: int) -> list[DeadDelivery]:
+        """Deliveries moved aside, oldest first."""
+        rows = await self._db.fetch(_DEAD, provider_code, limit)
+        return [DeadDelivery(**dict(row)) for row in rows]

@@ -1,0 +1,102 @@
+"""Wires webhook delivery from settings: one task per CRC that has a webhook URL.
+
+Runs beside the API in every process (their queue row locks share the work). Delivery has
+its own small connection pool, one connection per partner plus one, so partners holding a
+claim during a slow attempt never take connections from reads. If the queue cannot be
+opened (migrations not applied, database away) the API still serves reads and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from adapters.delius import PoolOptions
+from adapters.delius.database import Database
+from adapters.delius.webhook_queue import WebhookQueue
+from adapters.errors import BackendError
+from adapters.webhooks import WebhookSender, WebhookTarget
+from api.settings import Settings
+from resolvers.context import Backends
+from resolvers.retry_schedule import RetrySchedule
+from resolvers.webhook_delivery import PartnerDelivery, running
+
+log = logging.getLogger("casegraph")
+
+
+def webhook_targets(settings: Settings) -> list[WebhookTarget]:
+    """The partners in the CRC registry that receive webhooks."""
+    return [
+        WebhookTarget(e.provider_code, e.webhook_url, e.webhook_secret.value)
+        for e in settings.crc_registry
+        if e.webhook_url
+    ]
+
+
+def retry_schedule(settings: Settings) -> RetrySchedule:
+    """The retry schedule from settings."""
+    return RetrySchedule(
+        max_attempts=settings.webhook_max_attempts,
+        base=settings.webhook_backoff_seconds,
+        cap=settings.webhook_backoff_max_seconds,
+    )
+
+
+@contextlib.asynccontextmanager
+async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncIterator[None]:
+    """Deliver case events to every partner with a webhook URL while the block runs."""
+    targets = webhook_targets(settings)
+    if not targets:
+        yield
+        return
+    try:
+        database = await Database.connect(
+            settings.delius_dsn.value,
+            PoolOptions(
+                min_size=1,
+                max_size=len(targets) + 1,
+                connect_timeout=settings.delius_connect_timeout,
+                statement_timeout=settings.delius_statement_timeout,
+            ),
+        )
+    except BackendError:
+        log.warning("webhook delivery is off: nDelius cannot be reached")
+        yield
+        return
+    try:
+        queue = WebhookQueue(database)
+        try:
+            await queue.register([t.provider_code for t in targets])
+        except BackendError:
+            log.warning("webhook delivery is off: run `casegraph migrate` to create its tables")
+            yield
+            return
+
+        from adapters.delius.events_feed.store import (  # type: ignore[import-not-found]
+            events_after,
+        )
+        from resolvers.event_audience import events_for  # type: ignore[import-not-found]
+
+        async def feed(after: int, limit: int) -> Sequence[Any]:
+            return await events_after(database, after, limit)  # type: ignore[no-any-return]
+
+        async def audience(caller: Any, events: Sequence[Any]) -> Sequence[Any]:
+            return await events_for(caller, events, backends.delius)  # type: ignore[no-any-return]
+
+        partners = [
+            PartnerDelivery(
+                queue=queue,
+                sender=WebhookSender(target, timeout=settings.webhook_timeout),
+                feed=feed,
+                audience=audience,
+                schedule=retry_schedule(settings),
+                poll_seconds=settings.webhook_poll_seconds,
+            )
+            for target in targets
+        ]
+        async with running(partners):
+            yield
+    finally:
+        await database.close()

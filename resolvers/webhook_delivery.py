@@ -1,0 +1,161 @@
+"""Webhook delivery: one task per partner drains that partner's queue, in order per case.
+
+Each partner's task alternates two steps until stopped:
+
+1. fan-out: the feed's new events are filtered by ``resolvers.event_audience`` (the same
+   policy as reads, decided now, for a partner client of that provider with no username) and
+   what the partner may receive is queued;
+2. delivery: its oldest deliverable event is signed and posted; a 2xx marks it delivered, any
+   other answer, a timeout or a refused connection schedules a retry (``RetrySchedule``), and
+   the last allowed failure moves it aside (``dead``) for ``casegraph deliveries``.
+
+Partners never share a task, an HTTP client or a connection, so one that is slow, failing or
+hanging delays only itself. Several processes may run the same partners: the queue's row
+locks share the work (``adapters/delius/webhook_queue.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Generic, Protocol, TypeVar
+
+from adapters.delius.webhook_queue import Claim, Pick, QueueableEvent
+from adapters.errors import BackendError
+from adapters.webhooks import SendOutcome, WebhookTarget
+from resolvers.delivery_metrics import DELIVERIES, DELIVERY_LATENCY
+from resolvers.retry_schedule import RetrySchedule
+from resolvers.viewer import Caller, Role
+
+log = logging.getLogger("casegraph.webhooks")
+
+Event = TypeVar("Event", bound=QueueableEvent)
+
+_FEED_BATCH = 500
+_DELIVERIES_PER_STEP = 50
+
+
+class DeliveryQueue(Protocol):
+    """What a partner's task needs of the queue."""
+
+    async def fan_out(self, provider_code: str, pick: Pick) -> bool: ...
+    def claim_next(
+        self, provider_code: str
+    ) -> contextlib.AbstractAsyncContextManager[Claim | None]: ...
+
+
+class Sender(Protocol):
+    """Posts one signed event to one partner."""
+
+    target: WebhookTarget
+
+    async def send(self, event_id: str, body: str) -> SendOutcome: ...
+    async def aclose(self) -> None: ...
+
+
+def partner_caller(provider_code: str) -> Caller:
+    """Who a partner is when events are chosen for it: its provider's partner client."""
+    return Caller(
+        client_id=f"webhook-{provider_code.lower()}",
+        roles=frozenset({Role.PARTNER}),
+        provider_code=provider_code,
+    )
+
+
+@dataclass
+class PartnerDelivery(Generic[Event]):
+    """The task state of one partner. ``feed(after, limit)`` reads the case-event feed;
+    ``audience(caller, events)`` keeps those the caller may receive (``events_for``)."""
+
+    queue: DeliveryQueue
+    sender: Sender
+    feed: Callable[[int, int], Awaitable[Sequence[Event]]]
+    audience: Callable[[Caller, Sequence[Event]], Awaitable[Sequence[Event]]]
+    schedule: RetrySchedule
+    poll_seconds: float = 0.2
+
+    @property
+    def provider_code(self) -> str:
+        """The partner this task serves."""
+        return self.sender.target.provider_code
+
+    async def run(self) -> None:
+        """Fan out and deliver until cancelled; rest ``poll_seconds`` when idle."""
+        while True:
+            try:
+                busy = await self.step()
+            except BackendError as error:
+                log.warning(
+                    "webhooks to %s paused: %s unavailable", self.provider_code, error.source
+                )
+                busy = False
+            except Exception as error:  # the task must outlive any one bad step
+                log.warning(
+                    "webhooks to %s: step failed (%s)", self.provider_code, type(error).__name__
+                )
+                busy = False
+            if not busy:
+                await asyncio.sleep(self.poll_seconds)
+
+    async def step(self) -> bool:
+        """One fan-out and up to a batch of deliveries; True if anything was done."""
+        moved = await self.queue.fan_out(self.provider_code, self._pick)
+        attempted = 0
+        while attempted < _DELIVERIES_PER_STEP and await self.deliver_one():
+            attempted += 1
+        return moved or attempted > 0
+
+    async def _pick(self, after: int) -> tuple[int | None, Sequence[QueueableEvent]]:
+        events = await self.feed(after, _FEED_BATCH)
+        if not events:
+            return None, ()
+        chosen = await self.audience(partner_caller(self.provider_code), events)
+        return events[-1].position, chosen
+
+    async def deliver_one(self) -> bool:
+        """Attempt the next deliverable event; False when none is due."""
+        async with self.queue.claim_next(self.provider_code) as claim:
+            if claim is None:
+                return False
+            await self._attempt(claim)
+            return True
+
+    async def _attempt(self, claim: Claim) -> None:
+        partner = self.provider_code
+        if claim.body is None:
+            claim.failed("the event is no longer stored (retention)", None)
+            DELIVERIES.labels(partner, "dead").inc()
+            return
+        outcome = await self.sender.send(claim.event_id, claim.body)
+        if outcome.delivered:
+            claim.delivered()
+            DELIVERIES.labels(partner, "delivered").inc()
+            if claim.stored_at is not None:
+                waited = (datetime.now(UTC) - claim.stored_at).total_seconds()
+                DELIVERY_LATENCY.labels(partner).observe(max(0.0, waited))
+            return
+        retry_in = self.schedule.delay_after(claim.attempts + 1)
+        claim.failed(outcome.error or "failed", retry_in)
+        DELIVERIES.labels(partner, "retry" if retry_in is not None else "dead").inc()
+        if retry_in is None:
+            log.warning("webhook to %s moved aside after %d attempts", partner, claim.attempts + 1)
+
+
+@contextlib.asynccontextmanager
+async def running(partners: Sequence[PartnerDelivery[Event]]) -> AsyncIterator[None]:
+    """Run one task per partner for the length of the block; close their senders after."""
+    tasks = [asyncio.create_task(p.run(), name=f"webhooks-{p.provider_code}") for p in partners]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for partner in partners:
+            await partner.sender.aclose()
