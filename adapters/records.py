@@ -7,9 +7,12 @@ join records to each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+from uuid import UUID
 
 Day = date
 """Alias used where a record has a field named ``date``."""
@@ -313,3 +316,22 @@ class WriteResult:
     replayed: bool = False
     problems: tuple[WriteProblem, ...] = ()
     current_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEventRecord:
+    """One stored case event: a row of ``casegraph.case_event``.
+
+    ``position`` orders the feed (commit order) and is the cursor's content; ``event_id``
+    is what consumers deduplicate on. ``envelope`` is the HMPPS domain-event envelope.
+    """
+
+    position: int
+    event_id: UUID
+    crn: str
+    event_type: str
+    occurred_at: datetime
+    provider_code: str | None
+    previous_provider_code: str | None
+    envelope: Mapping[str, Any]
+    stored_at: datetime

@@ -1,0 +1,83 @@
+"""A database of its own for the case-event tests (they change cases), and a way to run
+the capture a step at a time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+
+from adapters.delius import DeliusAdapter
+from adapters.delius.events_feed.capture import Capture, CaptureOptions
+from adapters.delius.migrate import migrate, refresh_search
+from sandbox.ndelius.load import load_contract
+from sandbox.ndelius.seed import seed_database
+from sandbox.postgres import TemporaryPostgres
+from tests.conftest import create_database
+
+OPTIONS = CaptureOptions(detail_url="http://casegraph.test/graphql", poll_seconds=0.05)
+
+
+@pytest.fixture(scope="session")
+async def events_dsn(postgres: TemporaryPostgres) -> str:
+    """A seeded nDelius of its own, with Case Graph's schema and the capture's slot."""
+    dsn = await create_database(postgres, "case_events")
+    await load_contract(dsn)
+    await seed_database(dsn, offenders=200, seed=11)
+    await migrate(dsn)
+    await refresh_search(dsn)
+    await drain(dsn)  # creates the slot; changes before it are not events
+    return dsn
+
+
+@pytest.fixture(scope="session")
+async def events_delius(events_dsn: str) -> AsyncIterator[DeliusAdapter]:
+    """The nDelius adapter over the case-event database."""
+    adapter = await DeliusAdapter.connect(events_dsn)
+    yield adapter
+    await adapter.aclose()
+
+
+@pytest.fixture
+async def ndelius(events_dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection writing to the legacy tables as nDelius does; commits are flushed at
+    once, so the slot sees them without waiting for the WAL writer."""
+    connection = await asyncpg.connect(events_dsn, server_settings={"synchronous_commit": "on"})
+    yield connection
+    await connection.close()
+
+
+async def drain(dsn: str) -> None:
+    """Run the capture until the slot holds nothing more."""
+    capture = Capture(dsn, OPTIONS)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "SELECT pg_create_logical_replication_slot('casegraph_case_events', 'test_decoding')"
+            " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots"
+            " WHERE slot_name = 'casegraph_case_events')"
+        )
+        while await capture.step(connection):
+            pass
+    finally:
+        await connection.close()
+
+
+async def last_position(connection: asyncpg.Connection) -> int:
+    """The highest stored position (0 when none)."""
+    return int(
+        await connection.fetchval("SELECT COALESCE(MAX(position), 0) FROM casegraph.case_event")
+    )
+
+
+async def events_since(connection: asyncpg.Connection, position: int) -> list[dict[str, Any]]:
+    """Stored events after a position, as plain dicts."""
+    rows = await connection.fetch(
+        "SELECT position, event_id, crn, event_type, provider_code, previous_provider_code,"
+        " envelope::text AS envelope FROM casegraph.case_event"
+        " WHERE position > $1 ORDER BY position",
+        position,
+    )
+    return [dict(row) for row in rows]
