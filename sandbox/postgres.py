@@ -183,6 +183,10 @@ class TemporaryPostgres:
             "fsync": "on" if self.durable else "off",
             "synchronous_commit": "on" if self.durable else "off",
             "full_page_writes": "on" if self.durable else "off",
+            # Case events are captured by logical decoding of this database's WAL.
+            "wal_level": "logical",
+            "max_replication_slots": "10",
+            "max_wal_senders": "10",
             **self.settings,
         }
         return " ".join(f"-c {key}={value}" for key, value in settings.items())
