@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
 
 from adapters.delius import PoolOptions
 from adapters.delius.database import Database
+from adapters.delius.events_feed.store import events_after
 from adapters.delius.webhook_queue import WebhookQueue
 from adapters.errors import BackendError
+from adapters.records import CaseEventRecord
 from adapters.webhooks import WebhookSender, WebhookTarget
 from api.settings import Settings
 from resolvers.context import Backends
+from resolvers.event_audience import events_for
 from resolvers.retry_schedule import RetrySchedule
+from resolvers.viewer import Caller
 from resolvers.webhook_delivery import PartnerDelivery, running
 
 log = logging.getLogger("casegraph")
@@ -74,16 +77,13 @@ async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncItera
             yield
             return
 
-        from adapters.delius.events_feed.store import (  # type: ignore[import-not-found]
-            events_after,
-        )
-        from resolvers.event_audience import events_for  # type: ignore[import-not-found]
+        async def feed(after: int, limit: int) -> Sequence[CaseEventRecord]:
+            return await events_after(database, after, limit)
 
-        async def feed(after: int, limit: int) -> Sequence[Any]:
-            return await events_after(database, after, limit)  # type: ignore[no-any-return]
-
-        async def audience(caller: Any, events: Sequence[Any]) -> Sequence[Any]:
-            return await events_for(caller, events, backends.delius)  # type: ignore[no-any-return]
+        async def audience(
+            caller: Caller, events: Sequence[CaseEventRecord]
+        ) -> Sequence[CaseEventRecord]:
+            return await events_for(caller, events, backends.delius)
 
         partners = [
             PartnerDelivery(

@@ -28,8 +28,9 @@ from adapters.delius.webhook_queue import Claim, Pick, QueueableEvent
 from adapters.errors import BackendError
 from adapters.webhooks import SendOutcome, WebhookTarget
 from resolvers.delivery_metrics import DELIVERIES, DELIVERY_LATENCY
+from resolvers.event_audience import partner_caller
 from resolvers.retry_schedule import RetrySchedule
-from resolvers.viewer import Caller, Role
+from resolvers.viewer import Caller
 
 log = logging.getLogger("casegraph.webhooks")
 
@@ -55,15 +56,6 @@ class Sender(Protocol):
 
     async def send(self, event_id: str, body: str) -> SendOutcome: ...
     async def aclose(self) -> None: ...
-
-
-def partner_caller(provider_code: str) -> Caller:
-    """Who a partner is when events are chosen for it: its provider's partner client."""
-    return Caller(
-        client_id=f"webhook-{provider_code.lower()}",
-        roles=frozenset({Role.PARTNER}),
-        provider_code=provider_code,
-    )
 
 
 @dataclass

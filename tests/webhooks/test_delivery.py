@@ -1,0 +1,173 @@
+"""Webhook delivery through real CRC stand-ins, from events stored in the feed.
+
+Each test runs the production wiring (``api.webhooks.webhook_delivery``) over a database
+of its module's own, with stand-ins that verify every signature. Nothing is timed: where
+one partner must not hold up another, the test checks that the others received everything
+while that partner was still failing or hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from prometheus_client import REGISTRY
+
+from adapters.delius import DeliusAdapter
+from api.cli import main as casegraph
+from api.settings import Settings
+from api.webhooks import webhook_delivery
+from resolvers.context import Backends
+from sandbox.crc import CrcServers
+from tests.webhooks.conftest import Feed, Stored, crcs_cases, received_ids, until
+
+
+@contextlib.asynccontextmanager
+async def delivering(settings: Settings, delius: DeliusAdapter) -> AsyncIterator[None]:
+    async with webhook_delivery(settings, Backends(delius=delius)):
+        yield
+
+
+def first_arrivals(crcs: CrcServers, provider: str) -> list[dict[str, object]]:
+    return [item for item in crcs[provider].inbox.received if not item["duplicate"]]
+
+
+def per_case_order(items: list[Stored]) -> dict[str, list[str]]:
+    order: dict[str, list[str]] = {}
+    for item in sorted(items, key=lambda s: s.position):
+        order.setdefault(item.crn, []).append(item.event_id)
+    return order
+
+
+def arrived_per_case(crcs: CrcServers, provider: str, among: list[Stored]) -> dict[str, list[str]]:
+    """The first arrival of each of ``among`` at the provider, grouped by case."""
+    wanted = {s.event_id for s in among}
+    order: dict[str, list[str]] = {}
+    for item in first_arrivals(crcs, provider):
+        if item["webhookId"] not in wanted:
+            continue
+        envelope = item["envelope"]
+        assert isinstance(envelope, dict)
+        crn = envelope["personReference"]["identifiers"][0]["value"]
+        order.setdefault(crn, []).append(str(item["webhookId"]))
+    return order
+
+
+async def test_each_partner_receives_its_cases_events_signed_and_in_order(
+    webhook_settings: Settings, webhook_delius: DeliusAdapter, crcs: CrcServers, feed: Feed
+) -> None:
+    mine = await crcs_cases(feed.connection, "C01", 3)
+    theirs = await crcs_cases(feed.connection, "C02", 1)
+    async with delivering(webhook_settings, webhook_delius):
+        sent: list[Stored] = []
+        for round_ in range(3):
+            for crn in mine:
+                sent.append(await feed.store(crn, f"probation-case.test.step{round_}", "C01"))
+        other = await feed.store(theirs[0], "probation-case.registration.added", "C02")
+        await until(lambda: len(first_arrivals(crcs, "C01")) >= len(sent), "C01 gets all")
+        await until(lambda: other.event_id in received_ids(crcs, "C02"), "C02 gets its own")
+    assert arrived_per_case(crcs, "C01", sent) == per_case_order(sent)
+    assert other.event_id not in received_ids(crcs, "C01")
+    assert not {s.event_id for s in sent} & set(received_ids(crcs, "C02"))
+    assert crcs["C01"].inbox.rejected == 0
+    stored = json.loads(
+        await feed.connection.fetchval(
+            "SELECT envelope::text FROM casegraph.case_event WHERE position = $1",
+            sent[0].position,
+        )
+    )
+    arrived = next(i for i in crcs["C01"].inbox.received if i["webhookId"] == sent[0].event_id)
+    assert arrived["envelope"] == stored
+
+
+async def test_a_failing_or_hanging_partner_holds_up_no_other_and_gets_all_later(
+    webhook_settings: Settings, webhook_delius: DeliusAdapter, crcs: CrcServers, feed: Feed
+) -> None:
+    crcs["C02"].inbox.forced_status = 500
+    crcs["C03"].faults.apply({"hang": True})
+    cases = {code: await crcs_cases(feed.connection, code, 2) for code in ("C01", "C02", "C03")}
+    sent: dict[str, list[Stored]] = {code: [] for code in cases}
+    async with delivering(webhook_settings, webhook_delius):
+        for step in range(3):
+            for code, crns in cases.items():
+                for crn in crns:
+                    sent[code].append(await feed.store(crn, f"probation-case.test.s{step}", code))
+        healthy = {s.event_id for s in sent["C01"]}
+        await until(lambda: healthy <= set(received_ids(crcs, "C01")), "C01 gets all")
+        # C01 got everything while C02 answered 500 and C03 hung: neither held it up.
+        assert crcs["C02"].inbox.forced_status == 500
+        assert crcs["C03"].faults.hang
+        assert not {s.event_id for s in sent["C02"]} & set(received_ids(crcs, "C02"))
+        assert crcs["C02"].faults.calls["receiveWebhook"] > 0
+        crcs["C02"].inbox.forced_status = None
+        crcs["C03"].faults.apply({"hang": False})
+        for code in ("C02", "C03"):
+            wanted = {s.event_id for s in sent[code]}
+            await until(lambda c=code, w=wanted: w <= set(received_ids(crcs, c)), f"{code} all")
+    for code in ("C01", "C02", "C03"):
+        assert arrived_per_case(crcs, code, sent[code]) == per_case_order(sent[code]), code
+
+
+def _counter(partner: str, outcome: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "casegraph_webhook_deliveries_total", {"partner": partner, "outcome": outcome}
+    )
+    return value or 0.0
+
+
+async def test_moved_aside_after_the_last_attempt_listed_and_replayed(
+    webhook_settings: Settings,
+    webhook_delius: DeliusAdapter,
+    crcs: CrcServers,
+    feed: Feed,
+    webhook_dsn: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = replace(webhook_settings, webhook_max_attempts=2)
+    crcs["C04"].inbox.forced_status = 503
+    crns = await crcs_cases(feed.connection, "C04", 2)
+    dead_before = _counter("C04", "dead")
+    async with delivering(settings, webhook_delius):
+        sent = [await feed.store(crn, "probation-case.registration.added", "C04") for crn in crns]
+        await until(lambda: _counter("C04", "dead") >= dead_before + 2, "both moved aside")
+    rows = await feed.connection.fetch(
+        "SELECT status, attempts FROM casegraph.webhook_delivery "
+        "WHERE provider_code = 'C04' AND position = ANY($1::bigint[])",
+        [s.position for s in sent],
+    )
+    assert [(r["status"], r["attempts"]) for r in rows] == [("dead", 2), ("dead", 2)]
+
+    monkeypatch.setenv("CASEGRAPH_DELIUS_DSN", webhook_dsn)
+    capsys.readouterr()
+    assert await asyncio.to_thread(casegraph, ["deliveries", "--partner", "C04"]) == 0
+    listing = capsys.readouterr().out
+    assert all(s.event_id in listing for s in sent)
+
+    crcs["C04"].inbox.forced_status = None
+    first = min(s.position for s in sent)
+    replay = ["deliveries", "replay", "--partner", "C04", "--from", str(first)]
+    assert await asyncio.to_thread(casegraph, replay) == 0
+    async with delivering(settings, webhook_delius):
+        wanted = {s.event_id for s in sent}
+        await until(lambda: wanted <= set(received_ids(crcs, "C04")), "replayed to C04")
+        for _ in range(200):  # the 2xx is recorded in the claim's transaction, just after
+            statuses = await feed.connection.fetch(
+                "SELECT status FROM casegraph.webhook_delivery "
+                "WHERE provider_code = 'C04' AND position = ANY($1::bigint[])",
+                [s.position for s in sent],
+            )
+            if {r["status"] for r in statuses} == {"delivered"}:
+                break
+            await asyncio.sleep(0.05)
+    assert {r["status"] for r in statuses} == {"delivered"}
+
+
+def test_a_replay_from_a_bad_cursor_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        casegraph(["deliveries", "replay", "--partner", "C01", "--from", "abc"])
+    assert "feed position" in capsys.readouterr().err
