@@ -37,7 +37,9 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from sandbox.demo import run_demo
 
-    return run_demo(offenders=args.offenders, seed=args.seed, port=args.port)
+    return run_demo(
+        offenders=args.offenders, seed=args.seed, port=args.port, activity=args.activity
+    )
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -131,6 +133,15 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--offenders", type=int, default=10_000)
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--activity",
+        type=float,
+        nargs="?",
+        const=5.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="change a case in nDelius every SECONDS (default 5) so events flow",
+    )
     demo.set_defaults(run=_demo)
 
     serve = commands.add_parser("serve", help="serve against CASEGRAPH_DELIUS_DSN")

@@ -12,8 +12,10 @@ directly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+import threading
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -174,3 +176,31 @@ async def _one_change(
     )
     await change(connection, offender_id)
     return f"{crn}: {label}"
+
+
+class ActivityThread:
+    """``run_activity`` on a thread of its own, beside a server that blocks the main one."""
+
+    def __init__(self, dsn: str, providers: list[str], every: float) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._task: asyncio.Task[None] | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(dsn, providers, every), name="activity", daemon=True
+        )
+
+    def _run(self, dsn: str, providers: list[str], every: float) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._task = self._loop.create_task(run_activity(dsn, providers, every))
+        with contextlib.suppress(asyncio.CancelledError):
+            self._loop.run_until_complete(self._task)
+        self._loop.close()
+
+    def __enter__(self) -> ActivityThread:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        task = self._task
+        if task is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(task.cancel)
+        self._thread.join(timeout=5)

@@ -24,6 +24,7 @@ from api.logs import configure_logging
 from api.settings import Secret, Settings, parse_crc_registry
 from api.tokens import load_or_create_key
 from resolvers.viewer import Role
+from sandbox.activity import ActivityThread
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
 from sandbox.ndelius.load import load_contract
@@ -135,8 +136,22 @@ def _banner(port: int, examples: Showcase, token: str) -> str:
     return "\n".join(lines)
 
 
-def run_demo(*, offenders: int, seed: int, port: int) -> int:
-    """Run the whole demo until interrupted."""
+def _activity_banner(every: float, registry: dict[str, dict[str, str]]) -> str:
+    first = min(registry) if registry else "C01"
+    received = registry[first]["webhookUrl"].replace("/case-events", "/received")
+    return "\n".join(
+        [
+            f"Activity: a case changes in nDelius every {every:g} s (registrations, appointments,",
+            "transfers between CRCs), by plain SQL as nDelius would. Watch the events arrive:",
+            "  in GraphiQL:  subscription { caseEvents { eventType crn occurredAt } }",
+            f"  at {first}:       curl {received}",
+            "  the queues:   casegraph deliveries   (with CASEGRAPH_DELIUS_DSN set)",
+        ]
+    )
+
+
+def run_demo(*, offenders: int, seed: int, port: int, activity: float = 0.0) -> int:
+    """Run the whole demo until interrupted; ``activity`` > 0 changes a case that often."""
     started = time.monotonic()
     _say("Starting a throwaway nDelius database ...")
     with contextlib.ExitStack() as stack:
@@ -177,5 +192,8 @@ def run_demo(*, offenders: int, seed: int, port: int) -> int:
             lifetime=12 * 3600,
         )
         _say(_banner(port, world.examples, token))
+        if activity > 0:
+            stack.enter_context(ActivityThread(database.dsn, sorted(crcs.registry()), activity))
+            _say(_activity_banner(activity, crcs.registry()))
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
     return 0
