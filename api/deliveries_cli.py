@@ -5,8 +5,9 @@
     casegraph deliveries --partner C01 --limit 50
     casegraph deliveries replay --partner C01 --from 1234
 
-``--from`` is a feed position (``position`` of ``casegraph.case_event``, the number inside a
-``caseEvents`` cursor): the partner is sent every event from there on again that it may
+``--from`` is a ``caseEvents`` cursor (replay starts just after that event, as the query
+would) or a feed position (``casegraph.case_event.position``, replay starts at it, as the
+dead-letter listing shows). The partner is sent every event from there on again that it may
 receive now, delivered and dead ones included, with their original event ids.
 """
 
@@ -14,10 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+import uuid
+from typing import TYPE_CHECKING
 
-from adapters.delius.database import Database
-from adapters.delius.webhook_queue import WebhookQueue
 from api.settings import Settings
+
+if TYPE_CHECKING:  # the command line imports the adapters only when this command runs
+    from adapters.delius.database import Database
+    from adapters.delius.webhook_queue import WebhookQueue
 
 
 def add_deliveries_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,21 +35,31 @@ def add_deliveries_command(commands: argparse._SubParsersAction[argparse.Argumen
     actions = deliveries.add_subparsers(dest="action")
     replay = actions.add_parser("replay", help="send a partner everything from a cursor again")
     replay.add_argument("--partner", required=True)
-    replay.add_argument("--from", dest="from_position", type=_position, required=True)
+    replay.add_argument("--from", dest="start", type=_start, required=True)
     replay.set_defaults(run=_replay)
 
 
-def _position(raw: str) -> int:
+def _start(raw: str) -> int | uuid.UUID:
+    """A feed position (a whole number from 1) or the event a ``caseEvents`` cursor names."""
+    from resolvers.case_events import event_id_of
+    from resolvers.errors import PublicError
+
+    if raw.isdigit():
+        if int(raw) < 1:
+            raise argparse.ArgumentTypeError("a feed position starts at 1")
+        return int(raw)
     try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError("a feed position is a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("a feed position starts at 1")
-    return value
+        return event_id_of(raw)
+    except PublicError:
+        raise argparse.ArgumentTypeError(
+            "give a caseEvents cursor or a feed position (a whole number)"
+        ) from None
 
 
 async def _queue() -> tuple[Database, WebhookQueue]:
+    from adapters.delius.database import Database
+    from adapters.delius.webhook_queue import WebhookQueue
+
     database = await Database.connect(Settings.from_env().delius_dsn.value)
     return database, WebhookQueue(database)
 
@@ -80,13 +96,25 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    async def run() -> None:
+    from adapters.delius.events_feed.store import position_of
+
+    async def run() -> int | None:
         database, queue = await _queue()
         try:
-            await queue.replay(args.partner, args.from_position)
+            start = args.start
+            if isinstance(start, uuid.UUID):
+                after = await position_of(database, start)
+                if after is None:
+                    return None
+                start = after + 1
+            await queue.replay(args.partner, start)
+            return int(start)
         finally:
             await database.close()
 
-    asyncio.run(run())
-    print(f"{args.partner}: events from position {args.from_position} on will be sent again")
+    start = asyncio.run(run())
+    if start is None:
+        print("casegraph: that cursor's event is no longer stored", file=sys.stderr)
+        return 1
+    print(f"{args.partner}: events from position {start} on will be sent again")
     return 0

@@ -19,6 +19,7 @@ STEPS: dict[str, list[str]] = {
     "fanout": ["bench.fanout"],
     "planned": ["bench.planned"],
     "profile": ["bench.profile"],
+    "case_events": ["bench.case_events"],
 }
 
 

@@ -2,7 +2,8 @@
 
 ``POST /webhooks/case-events`` takes one signed case event (the HMPPS domain-event envelope);
 a bad or missing signature gets 401 and is only counted. ``GET /webhooks/received`` lists
-what arrived in order, duplicates included (flagged), so tests and the demo can see it.
+what arrived in order, duplicates included (flagged) and stamped with the arrival time (the
+benchmark's clock for commit-to-delivery latency), so tests and the demo can see it.
 ``POST /webhooks/_control`` makes the receiver answer with a fixed status (a failing partner)
 until told ``{"status": null}``; the stand-in's other faults (down, hang, latency) apply too.
 """
@@ -13,6 +14,7 @@ import base64
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +59,12 @@ class WebhookInbox:
             duplicate = event_id in self._seen
             self._seen.add(event_id)
             self.received.append(
-                {"webhookId": event_id, "duplicate": duplicate, "envelope": envelope}
+                {
+                    "webhookId": event_id,
+                    "duplicate": duplicate,
+                    "arrivedAt": time.time(),
+                    "envelope": envelope,
+                }
             )
         return Response(status_code=204)
 
