@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.audit import WriteAuditTrail
@@ -28,6 +28,7 @@ from api.metrics import planner_metrics, prometheus_metrics
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from resolvers.context import Backends
+from resolvers.subscription_limits import CallerSubscriptions
 from schema import build_schema
 
 
@@ -58,6 +59,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         limits_of(settings),
         graphiql=settings.graphiql,
         batching=settings.loader_batching,
+        verifier=verifier,
+        subscriptions=CallerSubscriptions(
+            settings.max_subscriptions_per_caller, settings.max_subscriptions_per_connection
+        ),
     )
     ide_assets = (
         [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
@@ -68,6 +73,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         routes=[
             *ide_assets,
             Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", planner_metrics),

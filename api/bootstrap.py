@@ -12,6 +12,7 @@ from adapters.crc.connection import CrcConnection
 from adapters.delius import DeliusAdapter, PoolOptions
 from adapters.errors import BackendError
 from adapters.oasys.client import OasysClient
+from api.case_events import case_event_feed
 from api.settings import Settings
 from api.webhooks import webhook_delivery
 from resolvers.context import Backends, Limits
@@ -45,11 +46,14 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
     refresher = None
     if settings.search_refresh_seconds > 0:
         refresher = asyncio.create_task(_refresh_search(delius, settings.search_refresh_seconds))
+    feeds = contextlib.AsyncExitStack()
     try:
-        backends = Backends(delius=delius, oasys=oasys, crc=crc)
+        feed = await feeds.enter_async_context(case_event_feed(settings))
+        backends = Backends(delius=delius, oasys=oasys, crc=crc, case_events=feed)
         async with webhook_delivery(settings, backends):
             yield backends
     finally:
+        await feeds.aclose()
         if refresher is not None:
             refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -14,10 +16,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.auth import ANONYMOUS, TokenVerifier, Unauthenticated
 from api.caller import caller_of
 from api.errors import client_errors
 from api.graphiql import graphiql_html
@@ -32,6 +37,15 @@ from api.transport import (
     response_media_type,
 )
 from resolvers.context import Backends, Context, Limits
+from resolvers.subscription_limits import CallerSubscriptions
+
+
+@dataclasses.dataclass
+class SocketContext(Context):
+    """A websocket connection's context: anonymous until ``connection_init`` carries a
+    valid token, then the caller's, for every operation on that connection."""
+
+    connection_params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class CaseGraphView(GraphQL[Context, None]):
@@ -45,21 +59,31 @@ class CaseGraphView(GraphQL[Context, None]):
         *,
         graphiql: bool,
         batching: bool = True,
+        verifier: TokenVerifier | None = None,
+        subscriptions: CallerSubscriptions | None = None,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
             allow_queries_via_get=True,
-            subscription_protocols=(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,) if verifier else (),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=None,  # our own cap answers with a code
         )
         self._backends = backends
         self._limits = limits
         self._batching = batching
+        self._verifier = verifier
+        self._subscriptions = subscriptions or CallerSubscriptions(20, 5)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         """A new context for this request only, with its correlation id echoed back."""
+        if isinstance(request, WebSocket):
+            socket = SocketContext.for_request(self._backends(), ANONYMOUS, self._limits)
+            socket.subscriptions = self._subscriptions.connection()
+            return socket
         assert isinstance(request, Request)
         correlation_id = correlation_id_of(request)
         if isinstance(response, Response):
@@ -71,6 +95,22 @@ class CaseGraphView(GraphQL[Context, None]):
             batching=self._batching,
             correlation_id=correlation_id,
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """``connection_init`` must carry ``{"Authorization": "Bearer <token>"}``: a missing,
+        invalid or expired token closes the socket with 4403 (the protocol's refusal)."""
+        assert isinstance(context, SocketContext)
+        assert self._verifier is not None
+        params = context.connection_params
+        token = params.get("Authorization") or params.get("authorization")
+        try:
+            caller = await self._verifier.caller(token if isinstance(token, str) else None)
+        except Unauthenticated:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
+        fresh = Context.for_request(self._backends(), caller, self._limits)
+        for field in dataclasses.fields(Context):
+            if field.name != "subscriptions":
+                setattr(context, field.name, getattr(fresh, field.name))
 
     # Transport: what the endpoint accepts and how it answers (see api.transport).
 

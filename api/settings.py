@@ -104,6 +104,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
 
+    events_capture: bool = True
+    events_retention_days: int = 30
+    events_poll_seconds: float = 0.2
+    events_public_url: str = "http://127.0.0.1:8000"
+    max_subscriptions_per_connection: int = 5
+    max_subscriptions_per_caller: int = 20
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every ``CASEGRAPH_*`` variable; unknown ones are an error, not a silence."""

@@ -7,15 +7,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from adapters.delius import DeliusAdapter
 from adapters.delius.events_feed.capture import Capture, CaptureOptions
+from adapters.delius.events_feed.feed import CaseEventFeed
 from adapters.delius.migrate import migrate, refresh_search
+from api.app import create_app
+from api.settings import Settings
+from resolvers.context import Backends
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
-from tests.conftest import create_database
+from tests.conftest import GraphQL, create_database, in_process
 
 OPTIONS = CaptureOptions(detail_url="http://casegraph.test/graphql", poll_seconds=0.05)
 
@@ -81,3 +86,53 @@ async def events_since(connection: asyncpg.Connection, position: int) -> list[di
         position,
     )
     return [dict(row) for row in rows]
+
+
+@pytest.fixture(scope="session")
+async def feed(events_dsn: str) -> AsyncIterator[CaseEventFeed]:
+    """The stored feed, as the API reads it."""
+    opened = await CaseEventFeed.open(events_dsn)
+    yield opened
+    await opened.aclose()
+
+
+@pytest.fixture(scope="session")
+async def events_http(
+    settings: Settings, events_delius: DeliusAdapter, feed: CaseEventFeed
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process over the case-event database (callers send their own token)."""
+    app = create_app(settings, backends=Backends(delius=events_delius, case_events=feed))
+    async with in_process(app) as http:
+        yield http
+
+
+@pytest.fixture
+def egql(events_http: httpx.AsyncClient) -> GraphQL:
+    """Run a GraphQL document against the case-event app."""
+    return GraphQL(events_http)
+
+
+CASE_EVENTS = """
+query($after: String, $first: Int! = 50, $types: [String!], $crns: [ID!]) {
+  caseEvents(after: $after, first: $first, types: $types, crns: $crns) {
+    edges {
+      cursor
+      node { eventId eventType crn occurredAt description additionalInformation envelope }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+async def case_events(gql: GraphQL, headers: dict[str, str], **variables: Any) -> dict[str, Any]:
+    """The caseEvents connection, asserting it came without errors."""
+    body = await gql(CASE_EVENTS, headers=headers, **variables)
+    assert "errors" not in body, body
+    result: dict[str, Any] = body["data"]["caseEvents"]
+    return result
+
+
+def types_of(connection: dict[str, Any]) -> list[str]:
+    """The event types of a connection's edges, in order."""
+    return [edge["node"]["eventType"] for edge in connection["edges"]]

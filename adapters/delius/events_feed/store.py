@@ -115,6 +115,11 @@ async def events_after(
     return [record_of(row) for row in rows]
 
 
+async def last_position(db: Database) -> int:
+    """The newest stored position (0 when the feed is empty)."""
+    return int(await db.fetchval("SELECT COALESCE(MAX(position), 0) FROM casegraph.case_event"))
+
+
 async def position_of(db: Database, event_id: Any) -> int | None:
     """The feed position of an event, None once retention has removed it (or never was)."""
     rows = await db.fetch(_POSITION_OF, event_id)
