@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from adapters.delius import DeliusAdapter
-from adapters.delius.events_feed.capture import Capture, CaptureOptions
+from adapters.delius.events_feed.capture import LEASE_KEY, Capture, CaptureOptions
 from adapters.delius.events_feed.feed import CaseEventFeed
 from adapters.delius.migrate import migrate, refresh_search
 from api.app import create_app
@@ -55,10 +55,13 @@ async def ndelius(events_dsn: str) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def drain(dsn: str) -> None:
-    """Run the capture until the slot holds nothing more."""
+    """Run the capture until the slot holds nothing more, holding the capture lease as a
+    serving process would (so no other consumer reads the slot meanwhile)."""
     capture = Capture(dsn, OPTIONS)
     connection = await asyncpg.connect(dsn)
     try:
+        await connection.execute("SET lock_timeout = '30s'")
+        await connection.execute("SELECT pg_advisory_lock($1)", LEASE_KEY)
         await connection.execute(
             "SELECT pg_create_logical_replication_slot('casegraph_case_events', 'test_decoding')"
             " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots"

@@ -114,6 +114,7 @@ class Capture:
                 return
             self.holding = True
             log.info("case-event capture lease taken")
+            self._hook("leased")
             await conn.execute(_CREATE_SLOT, SLOT)
             while True:
                 if await self.step(conn) == 0:
