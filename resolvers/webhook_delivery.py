@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ log = logging.getLogger("casegraph.webhooks")
 Event = TypeVar("Event", bound=QueueableEvent)
 
 _FEED_BATCH = 500
+_PRUNE_EVERY_SECONDS = 3600.0
 _DELIVERIES_PER_STEP = 50
 
 
@@ -44,6 +46,7 @@ class DeliveryQueue(Protocol):
     """What a partner's task needs of the queue."""
 
     async def fan_out(self, provider_code: str, pick: Pick) -> bool: ...
+    async def prune(self, provider_code: str) -> None: ...
     def claim_next(
         self, provider_code: str
     ) -> contextlib.AbstractAsyncContextManager[Claim | None]: ...
@@ -76,9 +79,14 @@ class PartnerDelivery(Generic[Event]):
         return self.sender.target.provider_code
 
     async def run(self) -> None:
-        """Fan out and deliver until cancelled; rest ``poll_seconds`` when idle."""
+        """Fan out and deliver until cancelled; rest ``poll_seconds`` when idle; now and
+        then forget finished deliveries whose events retention has removed."""
+        pruned_at = 0.0
         while True:
             try:
+                if time.monotonic() - pruned_at > _PRUNE_EVERY_SECONDS:
+                    await self.queue.prune(self.provider_code)
+                    pruned_at = time.monotonic()
                 busy = await self.step()
             except BackendError as error:
                 log.warning(

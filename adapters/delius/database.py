@@ -109,6 +109,15 @@ class Database:
         finally:
             await self._pool.release(connection)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
+        """A pooled connection inside one transaction (committed when the block ends
+        normally), with driver errors translated."""
+        async with self.connection() as connection:
+            with translate_errors():
+                async with connection.transaction():
+                    yield connection
+
 
 @contextmanager
 def translate_errors() -> Iterator[None]:

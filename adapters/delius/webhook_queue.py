@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from adapters.delius.database import Database, translate_errors
+from adapters.delius.database import Database
 
 
 class QueueableEvent(Protocol):
@@ -94,6 +94,11 @@ _REWIND = """
 UPDATE casegraph.webhook_partner SET fanned_out_to = LEAST(fanned_out_to, $2 - 1),
        updated_at = now()
 WHERE provider_code = $1
+"""
+_PRUNE = """
+DELETE FROM casegraph.webhook_delivery d
+WHERE d.provider_code = $1 AND d.status <> 'pending'
+  AND NOT EXISTS (SELECT 1 FROM casegraph.case_event e WHERE e.position = d.position)
 """
 _SUMMARY = """
 SELECT p.provider_code, p.fanned_out_to,
@@ -177,54 +182,54 @@ class WebhookQueue:
     async def fan_out(self, provider_code: str, pick: Pick) -> bool:
         """Queue what the partner receives of the events after its position; True if the
         position moved. False when another process holds the partner, or nothing is new."""
-        async with self._db.connection() as connection:
-            with translate_errors():
-                async with connection.transaction():
-                    after = await connection.fetchval(_LOCK_PARTNER, provider_code)
-                    if after is None:
-                        return False
-                    last, chosen = await pick(after)
-                    if last is None:
-                        return False
-                    if chosen:
-                        await connection.execute(
-                            _ENQUEUE,
-                            provider_code,
-                            [e.position for e in chosen],
-                            [str(e.event_id) for e in chosen],
-                            [e.crn for e in chosen],
-                            [e.event_type for e in chosen],
-                        )
-                    await connection.execute(_ADVANCE, provider_code, last)
-                    return True
+        async with self._db.transaction() as connection:
+            after = await connection.fetchval(_LOCK_PARTNER, provider_code)
+            if after is None:
+                return False
+            last, chosen = await pick(after)
+            if last is None:
+                return False
+            if chosen:
+                await connection.execute(
+                    _ENQUEUE,
+                    provider_code,
+                    [e.position for e in chosen],
+                    [str(e.event_id) for e in chosen],
+                    [e.crn for e in chosen],
+                    [e.event_type for e in chosen],
+                )
+            await connection.execute(_ADVANCE, provider_code, last)
+            return True
 
     @asynccontextmanager
     async def claim_next(self, provider_code: str) -> AsyncIterator[Claim | None]:
         """The partner's next deliverable event, held until the block ends; None if none."""
-        async with self._db.connection() as connection:
-            with translate_errors():
-                async with connection.transaction():
-                    row = await connection.fetchrow(_CLAIM, provider_code)
-                    if row is None:
-                        yield None
-                        return
-                    claim = Claim(**dict(row))
-                    yield claim
-                    if claim.done:
-                        await connection.execute(_DELIVERED, provider_code, claim.position)
-                    else:
-                        await connection.execute(
-                            _FAILED,
-                            provider_code,
-                            claim.position,
-                            claim.error or "not attempted",
-                            claim.retry_in,
-                        )
+        async with self._db.transaction() as connection:
+            row = await connection.fetchrow(_CLAIM, provider_code)
+            if row is None:
+                yield None
+                return
+            claim = Claim(**dict(row))
+            yield claim
+            if claim.done:
+                await connection.execute(_DELIVERED, provider_code, claim.position)
+            else:
+                await connection.execute(
+                    _FAILED,
+                    provider_code,
+                    claim.position,
+                    claim.error or "not attempted",
+                    claim.retry_in,
+                )
 
     async def replay(self, provider_code: str, from_position: int) -> None:
         """Send the partner everything from ``from_position`` on again (who receives what is
         decided afresh): its position is moved back, and fan-out re-queues what was sent."""
         await self._db.fetch(_REWIND, provider_code, from_position)
+
+    async def prune(self, provider_code: str) -> None:
+        """Forget finished deliveries of events the feed's retention has removed."""
+        await self._db.fetch(_PRUNE, provider_code)
 
     async def summary(self) -> list[PartnerQueueSummary]:
         """Every partner's position and counts of pending, delivered and dead deliveries."""

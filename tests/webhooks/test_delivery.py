@@ -18,6 +18,8 @@ import pytest
 from prometheus_client import REGISTRY
 
 from adapters.delius import DeliusAdapter
+from adapters.delius.database import Database
+from adapters.delius.webhook_queue import WebhookQueue
 from api.cli import main as casegraph
 from api.settings import Settings
 from api.webhooks import webhook_delivery
@@ -132,14 +134,18 @@ async def test_moved_aside_after_the_last_attempt_listed_and_replayed(
     crcs["C04"].inbox.forced_status = 503
     crns = await crcs_cases(feed.connection, "C04", 2)
     dead_before = _counter("C04", "dead")
+    dead = (
+        "SELECT status, attempts FROM casegraph.webhook_delivery "
+        "WHERE provider_code = 'C04' AND position = ANY($1::bigint[]) ORDER BY position"
+    )
     async with delivering(settings, webhook_delius):
         sent = [await feed.store(crn, "probation-case.registration.added", "C04") for crn in crns]
-        await until(lambda: _counter("C04", "dead") >= dead_before + 2, "both moved aside")
-    rows = await feed.connection.fetch(
-        "SELECT status, attempts FROM casegraph.webhook_delivery "
-        "WHERE provider_code = 'C04' AND position = ANY($1::bigint[])",
-        [s.position for s in sent],
-    )
+        for _ in range(400):  # moved aside once the last attempt's transaction commits
+            rows = await feed.connection.fetch(dead, [s.position for s in sent])
+            if [r["status"] for r in rows] == ["dead", "dead"]:
+                break
+            await asyncio.sleep(0.05)
+    assert _counter("C04", "dead") >= dead_before + 2
     assert [(r["status"], r["attempts"]) for r in rows] == [("dead", 2), ("dead", 2)]
 
     monkeypatch.setenv("CASEGRAPH_DELIUS_DSN", webhook_dsn)
@@ -171,3 +177,39 @@ def test_a_replay_from_a_bad_cursor_is_refused(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit):
         casegraph(["deliveries", "replay", "--partner", "C01", "--from", "abc"])
     assert "feed position" in capsys.readouterr().err
+
+
+async def test_an_event_removed_by_retention_is_moved_aside_then_forgotten(
+    webhook_settings: Settings, webhook_delius: DeliusAdapter, crcs: CrcServers, feed: Feed
+) -> None:
+    crcs["C03"].inbox.forced_status = 503
+    (crn,) = await crcs_cases(feed.connection, "C03", 1)
+    db = feed.connection
+    status = (
+        "SELECT status, last_error FROM casegraph.webhook_delivery "
+        "WHERE provider_code = 'C03' AND position = $1"
+    )
+    async with delivering(webhook_settings, webhook_delius):
+        gone = await feed.store(crn, "probation-case.registration.added", "C03")
+        for _ in range(400):
+            if (row := await db.fetchrow(status, gone.position)) and row["last_error"]:
+                break
+            await asyncio.sleep(0.05)
+        await db.execute("DELETE FROM casegraph.case_event WHERE position = $1", gone.position)
+        crcs["C03"].inbox.forced_status = None
+        for _ in range(400):
+            if (row := await db.fetchrow(status, gone.position))["status"] != "pending":
+                break
+            await asyncio.sleep(0.05)
+    assert row is not None
+    assert (row["status"], row["last_error"]) == (
+        "dead",
+        "the event is no longer stored (retention)",
+    )
+    assert gone.event_id not in received_ids(crcs, "C03")
+    database = await Database.connect(webhook_settings.delius_dsn.value)
+    try:
+        await WebhookQueue(database).prune("C03")
+    finally:
+        await database.close()
+    assert await db.fetchrow(status, gone.position) is None
