@@ -3,6 +3,8 @@ the capture a step at a time."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -139,3 +141,15 @@ async def case_events(gql: GraphQL, headers: dict[str, str], **variables: Any) -
 def types_of(connection: dict[str, Any]) -> list[str]:
     """The event types of a connection's edges, in order."""
     return [edge["node"]["eventType"] for edge in connection["edges"]]
+
+
+async def drain_until(dsn: str, connection: asyncpg.Connection, after: int, count: int) -> None:
+    """Drain until at least ``count`` events follow ``after``: writes through the app's pool
+    commit without waiting for the WAL flush, so the slot may see them a moment later."""
+    deadline = time.monotonic() + 30
+    while True:
+        await drain(dsn)
+        if len(await events_since(connection, after)) >= count:
+            return
+        assert time.monotonic() < deadline, "the events never arrived"
+        await asyncio.sleep(0.1)
