@@ -74,6 +74,7 @@ class Settings:
     webhook_backoff_seconds: float = 1.0
     webhook_backoff_max_seconds: float = 300.0
     webhook_poll_seconds: float = 0.2
+    webhook_concurrency: int = 8
 
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0

@@ -88,11 +88,16 @@ async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncItera
         partners = [
             PartnerDelivery(
                 queue=queue,
-                sender=WebhookSender(target, timeout=settings.webhook_timeout),
+                sender=WebhookSender(
+                    target,
+                    timeout=settings.webhook_timeout,
+                    connections=settings.webhook_concurrency,
+                ),
                 feed=feed,
                 audience=audience,
                 schedule=retry_schedule(settings),
                 poll_seconds=settings.webhook_poll_seconds,
+                concurrency=settings.webhook_concurrency,
             )
             for target in targets
         ]

@@ -102,6 +102,25 @@ def delivered(crcs: CrcServers) -> int:
     )
 
 
+_STORED = f"""
+SELECT crn, extract(epoch FROM stored_at) AS stored FROM casegraph.case_event
+WHERE event_type = '{BOOKED}' ORDER BY position
+"""
+
+
+async def stored_latencies(dsn: str, phase: Phase) -> list[float]:
+    """Commit-to-storage seconds (the capture's share), matched per case like arrivals."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch(_STORED)
+    finally:
+        await connection.close()
+    stored: dict[str, deque[float]] = defaultdict(deque)
+    for row in rows:
+        stored[row["crn"]].append(float(row["stored"]))
+    return [stored[crn].popleft() - committed for crn, committed in phase.commits if stored[crn]]
+
+
 async def _sample_wal(dsn: str, phase: Phase, stop: asyncio.Event) -> None:
     connection = await asyncpg.connect(dsn)
     try:
@@ -180,7 +199,7 @@ def _ms(values: list[float], share: float) -> str:
 
 def section(args: argparse.Namespace, results: dict[str, Any]) -> str:
     """The markdown of the results."""
-    lat = results["latencies"]
+    lat, stored = results["latencies"], results["stored_latencies"]
     lines = [
         HEADING,
         "",
@@ -197,6 +216,8 @@ def section(args: argparse.Namespace, results: dict[str, Any]) -> str:
         f"| delivered | {len(lat)} of {results['paced_count']} |",
         f"| commit to webhook acknowledged, p50 / p95 / p99 / max | {_ms(lat, 0.5)} / "
         f"{_ms(lat, 0.95)} / {_ms(lat, 0.99)} / {_ms(lat, 1.0)} ms (target p99 < 2000) |",
+        f"| of which commit to stored in the feed (the capture), p50 / p99 | "
+        f"{_ms(stored, 0.5)} / {_ms(stored, 0.99)} ms |",
         f"| Case Graph CPU per event | {results['casegraph_cpu_ms']:.2f} ms |",
         f"| PostgreSQL CPU per event (all of it: nDelius writes, decoding, feed, queue) "
         f"| {results['postgres_cpu_ms']:.2f} ms |",
@@ -232,6 +253,7 @@ async def measure(
     await until_delivered(crcs, len(phase.commits))
     cpu = meter.stop()
     lat = latencies(phase, crcs)
+    captured = await stored_latencies(dsn, phase)
     before = delivered(crcs)
     burst_phase = await burst(dsn, cases, args.burst)
     first_commit = min(t for _, t in burst_phase.commits)
@@ -242,6 +264,7 @@ async def measure(
     wal = phase.wal_bytes or [0]
     return {
         "latencies": lat,
+        "stored_latencies": captured,
         "paced_count": count,
         "paced_rate": count / elapsed,
         "casegraph_cpu_ms": 1000 * cpu.seconds["casegraph"] / count,

@@ -39,7 +39,7 @@ Event = TypeVar("Event", bound=QueueableEvent)
 
 _FEED_BATCH = 500
 _PRUNE_EVERY_SECONDS = 3600.0
-_DELIVERIES_PER_STEP = 50
+_ROUNDS_PER_STEP = 10
 
 
 class DeliveryQueue(Protocol):
@@ -47,9 +47,9 @@ class DeliveryQueue(Protocol):
 
     async def fan_out(self, provider_code: str, pick: Pick) -> bool: ...
     async def prune(self, provider_code: str) -> None: ...
-    def claim_next(
-        self, provider_code: str
-    ) -> contextlib.AbstractAsyncContextManager[Claim | None]: ...
+    def claim(
+        self, provider_code: str, limit: int
+    ) -> contextlib.AbstractAsyncContextManager[list[Claim]]: ...
 
 
 class Sender(Protocol):
@@ -72,6 +72,7 @@ class PartnerDelivery(Generic[Event]):
     audience: Callable[[Caller, Sequence[Event]], Awaitable[Sequence[Event]]]
     schedule: RetrySchedule
     poll_seconds: float = 0.2
+    concurrency: int = 8
 
     @property
     def provider_code(self) -> str:
@@ -102,11 +103,14 @@ class PartnerDelivery(Generic[Event]):
                 await asyncio.sleep(self.poll_seconds)
 
     async def step(self) -> bool:
-        """One fan-out and up to a batch of deliveries; True if anything was done."""
+        """One fan-out and a few rounds of deliveries; True if anything was done."""
         moved = await self.queue.fan_out(self.provider_code, self._pick)
         attempted = 0
-        while attempted < _DELIVERIES_PER_STEP and await self.deliver_one():
-            attempted += 1
+        for _ in range(_ROUNDS_PER_STEP):
+            sent = await self.deliver_round()
+            attempted += sent
+            if sent == 0:
+                break
         return moved or attempted > 0
 
     async def _pick(self, after: int) -> tuple[int | None, Sequence[QueueableEvent]]:
@@ -116,13 +120,12 @@ class PartnerDelivery(Generic[Event]):
         chosen = await self.audience(partner_caller(self.provider_code), events)
         return events[-1].position, chosen
 
-    async def deliver_one(self) -> bool:
-        """Attempt the next deliverable event; False when none is due."""
-        async with self.queue.claim_next(self.provider_code) as claim:
-            if claim is None:
-                return False
-            await self._attempt(claim)
-            return True
+    async def deliver_round(self) -> int:
+        """Attempt up to ``concurrency`` due events at once, each of a different case (so
+        order per case holds); how many were attempted."""
+        async with self.queue.claim(self.provider_code, self.concurrency) as claims:
+            await asyncio.gather(*(self._attempt(claim) for claim in claims))
+            return len(claims)
 
     async def _attempt(self, claim: Claim) -> None:
         partner = self.provider_code

@@ -7,10 +7,10 @@ Work is shared between Case Graph processes through PostgreSQL alone:
   how far it read and which events the partner receives; those are queued and the position
   moved on in the same transaction (a crash leaves the position where it was: the events
   are examined again);
-- delivery: the oldest due row of a partner whose case has no earlier pending row is claimed
-  ``FOR UPDATE SKIP LOCKED`` for the length of one attempt; the attempt's result is written in
-  the same transaction, so a crash mid-attempt leaves the row pending and it is sent again,
-  with the same event id.
+- delivery: the oldest due rows of a partner whose cases have no earlier pending row (so at
+  most one per case) are claimed ``FOR UPDATE SKIP LOCKED`` for the length of one attempt
+  each; the results are written in the same transaction, so a crash mid-attempt leaves the
+  rows pending and they are sent again, with the same event ids.
 """
 
 from __future__ import annotations
@@ -75,20 +75,20 @@ WHERE d.provider_code = $1 AND d.status = 'pending' AND d.next_attempt_at <= now
     WHERE earlier.provider_code = d.provider_code AND earlier.crn = d.crn
       AND earlier.status = 'pending' AND earlier.position < d.position)
 ORDER BY d.position
-LIMIT 1
+LIMIT $2
 FOR UPDATE OF d SKIP LOCKED
 """
-_DELIVERED = """
-UPDATE casegraph.webhook_delivery
-SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL
-WHERE provider_code = $1 AND position = $2
-"""
-_FAILED = """
-UPDATE casegraph.webhook_delivery
-SET attempts = attempts + 1, last_error = $3,
-    status = CASE WHEN $4::float8 IS NULL THEN 'dead' ELSE 'pending' END,
-    next_attempt_at = now() + make_interval(secs => coalesce($4::float8, 0))
-WHERE provider_code = $1 AND position = $2
+_SETTLE = """
+UPDATE casegraph.webhook_delivery d
+SET attempts = d.attempts + 1,
+    status = CASE WHEN r.done THEN 'delivered' WHEN r.retry_in IS NULL THEN 'dead'
+                  ELSE 'pending' END,
+    delivered_at = CASE WHEN r.done THEN now() END,
+    last_error = r.error,
+    next_attempt_at = now() + make_interval(secs => coalesce(r.retry_in, 0))
+FROM unnest($2::bigint[], $3::bool[], $4::text[], $5::float8[])
+     AS r(position, done, error, retry_in)
+WHERE d.provider_code = $1 AND d.position = r.position
 """
 _REWIND = """
 UPDATE casegraph.webhook_partner SET fanned_out_to = LEAST(fanned_out_to, $2 - 1),
@@ -202,24 +202,21 @@ class WebhookQueue:
             return True
 
     @asynccontextmanager
-    async def claim_next(self, provider_code: str) -> AsyncIterator[Claim | None]:
-        """The partner's next deliverable event, held until the block ends; None if none."""
+    async def claim(self, provider_code: str, limit: int) -> AsyncIterator[list[Claim]]:
+        """Up to ``limit`` of the partner's deliverable events, at most one per case (the
+        oldest pending of each), held until the block ends, when each outcome is written."""
         async with self._db.transaction() as connection:
-            row = await connection.fetchrow(_CLAIM, provider_code)
-            if row is None:
-                yield None
-                return
-            claim = Claim(**dict(row))
-            yield claim
-            if claim.done:
-                await connection.execute(_DELIVERED, provider_code, claim.position)
-            else:
+            rows = await connection.fetch(_CLAIM, provider_code, limit)
+            claims = [Claim(**dict(row)) for row in rows]
+            yield claims
+            if claims:
                 await connection.execute(
-                    _FAILED,
+                    _SETTLE,
                     provider_code,
-                    claim.position,
-                    claim.error or "not attempted",
-                    claim.retry_in,
+                    [c.position for c in claims],
+                    [c.done for c in claims],
+                    [None if c.done else (c.error or "not attempted") for c in claims],
+                    [c.retry_in for c in claims],
                 )
 
     async def replay(self, provider_code: str, from_position: int) -> None:

@@ -37,12 +37,12 @@ class SendOutcome:
 class WebhookSender:
     """Posts signed events to one partner; ``aclose()`` when done."""
 
-    def __init__(self, target: WebhookTarget, *, timeout: float) -> None:
+    def __init__(self, target: WebhookTarget, *, timeout: float, connections: int = 8) -> None:
         self.target = target
         self._signer = Webhook(target.secret)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             follow_redirects=False,
         )
 
