@@ -73,7 +73,7 @@ class Settings:
     webhook_max_attempts: int = 10
     webhook_backoff_seconds: float = 1.0
     webhook_backoff_max_seconds: float = 300.0
-    webhook_poll_seconds: float = 0.2
+    webhook_poll_seconds: float = 1.0
     webhook_concurrency: int = 8
 
     breaker_failures: int = 5

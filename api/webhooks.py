@@ -14,16 +14,12 @@ from collections.abc import AsyncIterator, Sequence
 
 from adapters.delius import PoolOptions
 from adapters.delius.database import Database
-from adapters.delius.events_feed.store import events_after
 from adapters.delius.webhook_queue import WebhookQueue
 from adapters.errors import BackendError
-from adapters.records import CaseEventRecord
 from adapters.webhooks import WebhookSender, WebhookTarget
 from api.settings import Settings
 from resolvers.context import Backends
-from resolvers.event_audience import events_for
 from resolvers.retry_schedule import RetrySchedule
-from resolvers.viewer import Caller
 from resolvers.webhook_delivery import PartnerDelivery, running
 
 log = logging.getLogger("casegraph")
@@ -51,40 +47,18 @@ def retry_schedule(settings: Settings) -> RetrySchedule:
 async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncIterator[None]:
     """Deliver case events to every partner with a webhook URL while the block runs."""
     targets = webhook_targets(settings)
-    if not targets:
-        yield
-        return
-    try:
-        database = await Database.connect(
-            settings.delius_dsn.value,
-            PoolOptions(
-                min_size=1,
-                max_size=len(targets) + 1,
-                connect_timeout=settings.delius_connect_timeout,
-                statement_timeout=settings.delius_statement_timeout,
-            ),
-        )
-    except BackendError:
-        log.warning("webhook delivery is off: nDelius cannot be reached")
+    feed = backends.case_events
+    if targets and feed is None:
+        log.warning("webhook delivery is off: there is no case-event feed")
+    database = await _delivery_pool(settings, len(targets)) if targets and feed else None
+    if feed is None or database is None:
         yield
         return
     try:
         queue = WebhookQueue(database)
-        try:
-            await queue.register([t.provider_code for t in targets])
-        except BackendError:
-            log.warning("webhook delivery is off: run `casegraph migrate` to create its tables")
+        if not await _registered(queue, targets):
             yield
             return
-
-        async def feed(after: int, limit: int) -> Sequence[CaseEventRecord]:
-            return await events_after(database, after, limit)
-
-        async def audience(
-            caller: Caller, events: Sequence[CaseEventRecord]
-        ) -> Sequence[CaseEventRecord]:
-            return await events_for(caller, events, backends.delius)
-
         partners = [
             PartnerDelivery(
                 queue=queue,
@@ -94,7 +68,7 @@ async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncItera
                     connections=settings.webhook_concurrency,
                 ),
                 feed=feed,
-                audience=audience,
+                access=backends.delius,
                 schedule=retry_schedule(settings),
                 poll_seconds=settings.webhook_poll_seconds,
                 concurrency=settings.webhook_concurrency,
@@ -105,3 +79,30 @@ async def webhook_delivery(settings: Settings, backends: Backends) -> AsyncItera
             yield
     finally:
         await database.close()
+
+
+async def _delivery_pool(settings: Settings, partners: int) -> Database | None:
+    """One connection per partner plus one; None (and a warning) if nDelius is away."""
+    try:
+        return await Database.connect(
+            settings.delius_dsn.value,
+            PoolOptions(
+                min_size=1,
+                max_size=partners + 1,
+                connect_timeout=settings.delius_connect_timeout,
+                statement_timeout=settings.delius_statement_timeout,
+            ),
+        )
+    except BackendError:
+        log.warning("webhook delivery is off: nDelius cannot be reached")
+        return None
+
+
+async def _registered(queue: WebhookQueue, targets: Sequence[WebhookTarget]) -> bool:
+    """Give each partner its queue position; False (and a warning) without the tables."""
+    try:
+        await queue.register([t.provider_code for t in targets])
+    except BackendError:
+        log.warning("webhook delivery is off: run `casegraph migrate` to create its tables")
+        return False
+    return True

@@ -303,7 +303,6 @@ def main() -> int:
                 env={
                     **spec.env,
                     "CASEGRAPH_CRC_REGISTRY": crcs.registry_json(),
-                    "CASEGRAPH_WEBHOOK_POLL_SECONDS": "0.05",
                 },
             )
             with servers.serving(spec, Path(scratch)) as server:

@@ -20,22 +20,20 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from adapters.delius.webhook_queue import Claim, Pick, QueueableEvent
 from adapters.errors import BackendError
+from adapters.ports import CaseEventPort
 from adapters.webhooks import SendOutcome, WebhookTarget
 from resolvers.delivery_metrics import DELIVERIES, DELIVERY_LATENCY
-from resolvers.event_audience import partner_caller
+from resolvers.event_audience import CaseAccessPort, events_for, partner_caller
 from resolvers.retry_schedule import RetrySchedule
-from resolvers.viewer import Caller
 
 log = logging.getLogger("casegraph.webhooks")
-
-Event = TypeVar("Event", bound=QueueableEvent)
 
 _FEED_BATCH = 500
 _PRUNE_EVERY_SECONDS = 3600.0
@@ -62,14 +60,14 @@ class Sender(Protocol):
 
 
 @dataclass
-class PartnerDelivery(Generic[Event]):
-    """The task state of one partner. ``feed(after, limit)`` reads the case-event feed;
-    ``audience(caller, events)`` keeps those the caller may receive (``events_for``)."""
+class PartnerDelivery:
+    """The task state of one partner: it reads ``feed`` (and wakes when the capture stores
+    more), and checks limited access through ``access`` as reads do."""
 
     queue: DeliveryQueue
     sender: Sender
-    feed: Callable[[int, int], Awaitable[Sequence[Event]]]
-    audience: Callable[[Caller, Sequence[Event]], Awaitable[Sequence[Event]]]
+    feed: CaseEventPort
+    access: CaseAccessPort
     schedule: RetrySchedule
     poll_seconds: float = 0.2
     concurrency: int = 8
@@ -80,10 +78,12 @@ class PartnerDelivery(Generic[Event]):
         return self.sender.target.provider_code
 
     async def run(self) -> None:
-        """Fan out and deliver until cancelled; rest ``poll_seconds`` when idle; now and
-        then forget finished deliveries whose events retention has removed."""
+        """Fan out and deliver until cancelled. When idle, rest until the capture stores more
+        or ``poll_seconds`` pass (retries fall due by time); now and then forget finished
+        deliveries whose events retention has removed."""
         pruned_at = 0.0
         while True:
+            ticket = self.feed.ticket()
             try:
                 if time.monotonic() - pruned_at > _PRUNE_EVERY_SECONDS:
                     await self.queue.prune(self.provider_code)
@@ -100,7 +100,7 @@ class PartnerDelivery(Generic[Event]):
                 )
                 busy = False
             if not busy:
-                await asyncio.sleep(self.poll_seconds)
+                await self.feed.wait(ticket, self.poll_seconds)
 
     async def step(self) -> bool:
         """One fan-out and a few rounds of deliveries; True if anything was done."""
@@ -114,10 +114,13 @@ class PartnerDelivery(Generic[Event]):
         return moved or attempted > 0
 
     async def _pick(self, after: int) -> tuple[int | None, Sequence[QueueableEvent]]:
-        events = await self.feed(after, _FEED_BATCH)
+        """The partner's next events: those its provider's scope allows, read with the feed's
+        own filter for that rule, then kept by the full audience rule (limited access)."""
+        code = self.provider_code
+        events = await self.feed.events_after(after, _FEED_BATCH, provider_code=code)
         if not events:
             return None, ()
-        chosen = await self.audience(partner_caller(self.provider_code), events)
+        chosen = await events_for(partner_caller(code), events, self.access)
         return events[-1].position, chosen
 
     async def deliver_round(self) -> int:
@@ -149,7 +152,7 @@ class PartnerDelivery(Generic[Event]):
 
 
 @contextlib.asynccontextmanager
-async def running(partners: Sequence[PartnerDelivery[Event]]) -> AsyncIterator[None]:
+async def running(partners: Sequence[PartnerDelivery]) -> AsyncIterator[None]:
     """Run one task per partner for the length of the block; close their senders after."""
     tasks = [asyncio.create_task(p.run(), name=f"webhooks-{p.provider_code}") for p in partners]
     try:

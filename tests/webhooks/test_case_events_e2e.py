@@ -19,6 +19,7 @@ import asyncpg
 
 from adapters.delius import DeliusAdapter
 from adapters.delius.events_feed.capture import Capture, CaptureOptions
+from adapters.delius.events_feed.feed import CaseEventFeed
 from api.settings import Settings
 from api.webhooks import webhook_delivery
 from resolvers.context import Backends
@@ -41,11 +42,13 @@ async def capturing_and_delivering(
         CaptureOptions(detail_url="https://casegraph.test", poll_seconds=0.05, retry_seconds=0.2),
     )
     task = asyncio.create_task(capture.run())
+    feed = await CaseEventFeed.open(settings.delius_dsn.value)
     try:
         await until(lambda: capture.holding, "the capture holds its lease")
-        async with webhook_delivery(settings, Backends(delius=delius)):
+        async with webhook_delivery(settings, Backends(delius=delius, case_events=feed)):
             yield
     finally:
+        await feed.aclose()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -19,19 +19,28 @@ from prometheus_client import REGISTRY
 
 from adapters.delius import DeliusAdapter
 from adapters.delius.database import Database
+from adapters.delius.events_feed.feed import CaseEventFeed
 from adapters.delius.webhook_queue import WebhookQueue
+from api.app import create_app
 from api.cli import main as casegraph
 from api.settings import Settings
 from api.webhooks import webhook_delivery
 from resolvers.context import Backends
 from sandbox.crc import CrcServers
+from tests.conftest import in_process
 from tests.webhooks.conftest import Feed, Stored, crcs_cases, received_ids, until
 
 
 @contextlib.asynccontextmanager
 async def delivering(settings: Settings, delius: DeliusAdapter) -> AsyncIterator[None]:
-    async with webhook_delivery(settings, Backends(delius=delius)):
-        yield
+    """Webhook delivery as the lifespan runs it, over the feed (no capture: the tests store
+    the events themselves)."""
+    feed = await CaseEventFeed.open(settings.delius_dsn.value)
+    try:
+        async with webhook_delivery(settings, Backends(delius=delius, case_events=feed)):
+            yield
+    finally:
+        await feed.aclose()
 
 
 def first_arrivals(crcs: CrcServers, provider: str) -> list[dict[str, object]]:
@@ -213,3 +222,37 @@ async def test_an_event_removed_by_retention_is_moved_aside_then_forgotten(
     finally:
         await database.close()
     assert await db.fetchrow(status, gone.position) is None
+
+
+async def test_two_deliverers_share_a_partner_without_duplicates_or_reordering(
+    webhook_settings: Settings, crcs: CrcServers, feed: Feed
+) -> None:
+    crns = await crcs_cases(feed.connection, "C01", 4)
+    dsn = webhook_settings.delius_dsn.value
+    first, second = await DeliusAdapter.connect(dsn), await DeliusAdapter.connect(dsn)
+    try:
+        async with delivering(webhook_settings, first), delivering(webhook_settings, second):
+            sent = [
+                await feed.store(crn, f"probation-case.test.shared{step}", "C01")
+                for step in range(5)
+                for crn in crns
+            ]
+            wanted = {s.event_id for s in sent}
+            await until(lambda: wanted <= set(received_ids(crcs, "C01")), "C01 gets all")
+    finally:
+        await first.aclose()
+        await second.aclose()
+    arrivals = [i for i in crcs["C01"].inbox.received if i["webhookId"] in wanted]
+    assert len(arrivals) == len(sent)  # each once: the row locks shared the work
+    assert arrived_per_case(crcs, "C01", sent) == per_case_order(sent)
+
+
+async def test_delivery_metrics_are_exposed_to_prometheus(
+    settings: Settings, delius: DeliusAdapter
+) -> None:
+    app = create_app(settings, backends=Backends(delius=delius))
+    async with in_process(app) as http:
+        response = await http.get("/metrics/prometheus")
+    assert response.status_code == 200
+    assert "# TYPE casegraph_webhook_deliveries_total counter" in response.text
+    assert "# TYPE casegraph_webhook_delivery_latency_seconds histogram" in response.text
