@@ -221,7 +221,9 @@ def section(args: argparse.Namespace, results: dict[str, Any]) -> str:
         f"| Case Graph CPU per event | {results['casegraph_cpu_ms']:.2f} ms |",
         f"| PostgreSQL CPU per event (all of it: nDelius writes, decoding, feed, queue) "
         f"| {results['postgres_cpu_ms']:.2f} ms |",
-        f"| machine busy during the paced load | {results['busy']:.0%} |",
+        f"| machine busy during the paced load; load average before / after "
+        f"| {results['busy']:.0%}; {results['load'][0]:.1f} / {results['load'][1]:.1f} "
+        f"on {os.cpu_count()} CPUs |",
         f"| WAL kept by the slot, mean / max of samples | {results['wal_mean_kib']:.0f} / "
         f"{results['wal_max_kib']:.0f} KiB |",
         f"| burst: {args.burst} changes committed by 4 writers | "
@@ -246,12 +248,14 @@ async def measure(
     cases = [(int(r["offender_id"]), str(r["crn"])) for r in rows]
     await until_running(dsn, len(crcs.instances))
     meter = CpuMeter(pids)
+    load_before = os.getloadavg()[0]
     meter.start()
     started = time.monotonic()
     phase = await paced(dsn, cases, args.rate, args.duration)
     elapsed = time.monotonic() - started
     await until_delivered(crcs, len(phase.commits))
     cpu = meter.stop()
+    load_after = os.getloadavg()[0]
     lat = latencies(phase, crcs)
     captured = await stored_latencies(dsn, phase)
     before = delivered(crcs)
@@ -270,6 +274,7 @@ async def measure(
         "casegraph_cpu_ms": 1000 * cpu.seconds["casegraph"] / count,
         "postgres_cpu_ms": 1000 * cpu.seconds["postgres"] / count,
         "busy": cpu.busy,
+        "load": (load_before, load_after),
         "wal_mean_kib": statistics.mean(wal) / 1024,
         "wal_max_kib": max(wal) / 1024,
         "burst_commit_rate": len(burst_phase.commits) / max(1e-6, last_commit - first_commit),
