@@ -335,3 +335,33 @@ class CaseEventRecord:
     previous_provider_code: str | None
     envelope: Mapping[str, Any]
     stored_at: datetime
+
+
+class CaseEventType(StrEnum):
+    """Every case-event type: the HMPPS domain-event name where one exists, the same style
+    for the rest."""
+
+    CASE_CREATED = "probation-case.engagement.created"
+    PERSONAL_DETAILS_UPDATED = "probation-case.personal-details.updated"
+    MANAGER_ALLOCATED = "person.community.manager.allocated"
+    MANAGER_TRANSFERRED = "person.community.manager.transferred"
+    REGISTRATION_ADDED = "probation-case.registration.added"
+    REGISTRATION_UPDATED = "probation-case.registration.updated"
+    REGISTRATION_DEREGISTERED = "probation-case.registration.deregistered"
+    REGISTRATION_DELETED = "probation-case.registration.deleted"
+    ADDRESS_CREATED = "probation-case.address.created"
+    ADDRESS_UPDATED = "probation-case.address.updated"
+    ADDRESS_DELETED = "probation-case.address.deleted"
+    APPOINTMENT_BOOKED = "probation-case.appointment.booked"
+    APPOINTMENT_RESCHEDULED = "probation-case.appointment.rescheduled"
+    APPOINTMENT_OUTCOME_RECORDED = "probation-case.appointment.outcome-recorded"
+    APPOINTMENT_DELETED = "probation-case.appointment.deleted"
+    CASE_NOTE_ADDED = "probation-case.case-note.added"
+    CASE_NOTE_UPDATED = "probation-case.case-note.updated"
+    CASE_NOTE_DELETED = "probation-case.case-note.deleted"
+    EVENT_CREATED = "probation-case.event.created"
+    EVENT_UPDATED = "probation-case.event.updated"
+    EVENT_DELETED = "probation-case.event.deleted"
+    SENTENCE_CREATED = "probation-case.sentence.created"
+    SENTENCE_UPDATED = "probation-case.sentence.updated"
+    SENTENCE_DELETED = "probation-case.sentence.deleted"

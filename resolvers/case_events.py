@@ -16,9 +16,8 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from adapters.case_event_types import CaseEventType
 from adapters.ports import CaseEventPort
-from adapters.records import AccessRecord, CaseEventRecord, CaseRecord
+from adapters.records import AccessRecord, CaseEventRecord, CaseEventType, CaseRecord
 from resolvers.audit import Outcome
 from resolvers.cases import checked_crn
 from resolvers.context import Context

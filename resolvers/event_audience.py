@@ -24,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from adapters.case_event_types import CaseEventType
 from adapters.errors import BackendError
-from adapters.records import AccessRecord, CaseEventRecord, CaseRecord
+from adapters.records import AccessRecord, CaseEventRecord, CaseEventType, CaseRecord
 from resolvers.errors import ErrorCode, PublicError
 from resolvers.policy import access_message, can_read_cases
 from resolvers.viewer import Caller, Role

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from adapters.case_event_types import CaseEventType
 from adapters.delius import write_checks as checks
 from adapters.delius.contacts import ContactQueries
 from adapters.delius.database import Database, translate_errors
@@ -28,7 +27,7 @@ from adapters.delius.write_checks import Connection, Problems
 from adapters.delius.write_contact import Refused, insert_contact
 from adapters.errors import BackendUnavailable
 from adapters.queries import Author, ContactDraft, OutcomeDraft, WriteClaim
-from adapters.records import ContactRecord, ProblemCode, WriteProblem, WriteResult
+from adapters.records import CaseEventType, ContactRecord, ProblemCode, WriteProblem, WriteResult
 
 _CLAIM = """
 INSERT INTO casegraph.idempotency

@@ -32,7 +32,7 @@ from prometheus_client import Gauge
 from adapters.delius.events_feed import store
 from adapters.delius.events_feed.decoding import transactions
 from adapters.delius.events_feed.facts import facts_for
-from adapters.delius.events_feed.mapping import drafts
+from adapters.delius.events_feed.mapping import drafts, touches_cases
 
 SLOT = "casegraph_case_events"
 LEASE_KEY = 0x63617365_65766E74  # "caseevnt"
@@ -134,9 +134,12 @@ class Capture:
         self._hook("peeked")
         end_lsn = batch[-1].end_lsn
         done = await store.stored_lsn(conn, SLOT)
-        fresh = [t for t in batch if t.end_lsn > done]
-        if fresh:
-            events = drafts(fresh, await facts_for(conn, fresh))
+        fresh = [t for t in batch if t.end_lsn > done and touches_cases(t)]
+        # Transactions that give no event (other tables, and the capture's own stores) are
+        # only stepped over: storing a bookmark for them would itself be a new transaction
+        # to read, and the capture would chase its own tail.
+        events = drafts(fresh, await facts_for(conn, fresh)) if fresh else []
+        if events:
             await store.store(conn, events, SLOT, end_lsn, self._options.detail_url)
             committed = fresh[-1].committed_at
             if committed is not None:

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.case_event_types import CaseEventType as T
 from adapters.delius.events_feed.decoding import RowChange, Transaction
+from adapters.records import CaseEventType as T
 
 _NAMESPACE = uuid.UUID("8f1c6a2e-3b1d-5c57-9a43-6361736567ff")
 
@@ -123,6 +123,11 @@ class _Holders:
         if offender_id not in self.now:
             self.now[offender_id] = self.before_read(offender_id, first_previous)
         return self.now[offender_id]
+
+
+def touches_cases(transaction: Transaction) -> bool:
+    """Whether a transaction changed any table that gives case events."""
+    return any(change.table in WATCHED for change in transaction.changes)
 
 
 def offender_ids(batch: Sequence[Transaction]) -> set[int]:

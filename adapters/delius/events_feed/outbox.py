@@ -7,8 +7,8 @@ stores the outbox's event and drops the one the CONTACT change would have given.
 
 from __future__ import annotations
 
-from adapters.case_event_types import CaseEventType
 from adapters.delius.write_checks import Connection
+from adapters.records import CaseEventType
 
 _INSERT = """
 INSERT INTO casegraph.case_event_outbox (crn, event_type, contact_id) VALUES ($1, $2, $3)

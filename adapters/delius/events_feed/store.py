@@ -13,11 +13,10 @@ from typing import Any
 
 import asyncpg
 
-from adapters.case_event_types import CaseEventType
 from adapters.delius.database import Database
 from adapters.delius.events_feed.envelope import envelope
 from adapters.delius.events_feed.mapping import EventDraft
-from adapters.records import CaseEventRecord
+from adapters.records import CaseEventRecord, CaseEventType
 
 CHANNEL = "casegraph_case_event"
 
