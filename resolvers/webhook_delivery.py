@@ -23,12 +23,10 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
-from adapters.delius.webhook_queue import Claim, Pick, QueueableEvent
 from adapters.errors import BackendError
 from adapters.ports import CaseEventPort
-from adapters.webhooks import SendOutcome, WebhookTarget
+from adapters.webhooks.port import Claim, QueueableEvent, WebhookQueuePort, WebhookSenderPort
 from resolvers.delivery_metrics import DELIVERIES, DELIVERY_LATENCY
 from resolvers.event_audience import CaseAccessPort, events_for, partner_caller
 from resolvers.retry_schedule import RetrySchedule
@@ -40,32 +38,13 @@ _PRUNE_EVERY_SECONDS = 3600.0
 _ROUNDS_PER_STEP = 10
 
 
-class DeliveryQueue(Protocol):
-    """What a partner's task needs of the queue."""
-
-    async def fan_out(self, provider_code: str, pick: Pick) -> bool: ...
-    async def prune(self, provider_code: str) -> None: ...
-    def claim(
-        self, provider_code: str, limit: int
-    ) -> contextlib.AbstractAsyncContextManager[list[Claim]]: ...
-
-
-class Sender(Protocol):
-    """Posts one signed event to one partner."""
-
-    target: WebhookTarget
-
-    async def send(self, event_id: str, body: str) -> SendOutcome: ...
-    async def aclose(self) -> None: ...
-
-
 @dataclass
 class PartnerDelivery:
     """The task state of one partner: it reads ``feed`` (and wakes when the capture stores
     more), and checks limited access through ``access`` as reads do."""
 
-    queue: DeliveryQueue
-    sender: Sender
+    queue: WebhookQueuePort
+    sender: WebhookSenderPort
     feed: CaseEventPort
     access: CaseAccessPort
     schedule: RetrySchedule

@@ -15,32 +15,13 @@ Work is shared between Case Graph processes through PostgreSQL alone:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
-from uuid import UUID
 
 from adapters.delius.database import Database
-
-
-class QueueableEvent(Protocol):
-    """What the queue keeps of a case event (a feed record has these and more)."""
-
-    @property
-    def position(self) -> int: ...
-    @property
-    def event_id(self) -> UUID | str: ...
-    @property
-    def crn(self) -> str: ...
-    @property
-    def event_type(self) -> str: ...
-
-
-Pick = Callable[[int], Awaitable[tuple[int | None, Sequence[QueueableEvent]]]]
-"""Given a partner's position: the last position read (None: nothing new), and the events
-read that the partner is to receive."""
+from adapters.webhooks.port import Claim, Pick
 
 _REGISTER = """
 INSERT INTO casegraph.webhook_partner (provider_code, fanned_out_to)
@@ -117,30 +98,6 @@ FROM casegraph.webhook_delivery
 WHERE status = 'dead' AND ($1::text IS NULL OR provider_code = $1)
 ORDER BY provider_code, position LIMIT $2
 """
-
-
-@dataclass
-class Claim:
-    """One delivery held for one attempt; the holder calls ``delivered`` or ``failed``."""
-
-    position: int
-    event_id: str
-    crn: str
-    event_type: str
-    attempts: int
-    body: str | None
-    stored_at: datetime | None
-    retry_in: float | None = field(default=None, init=False)
-    error: str | None = field(default=None, init=False)
-    done: bool = field(default=False, init=False)
-
-    def delivered(self) -> None:
-        """The partner answered 2xx."""
-        self.done = True
-
-    def failed(self, error: str, retry_in: float | None) -> None:
-        """The attempt failed: try again in ``retry_in`` seconds, or None to move it aside."""
-        self.error, self.retry_in = error, retry_in
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,31 +7,13 @@ when to try again, so a retry survives a restart. Only a 2xx answer counts as de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
 from standardwebhooks.webhooks import Webhook
 
+from adapters.webhooks.port import SendOutcome, WebhookTarget
 from adapters.webhooks.signing import signed_headers
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookTarget:
-    """Where one partner receives its events, and the secret they are signed with."""
-
-    provider_code: str
-    url: str
-    secret: str
-
-
-@dataclass(frozen=True, slots=True)
-class SendOutcome:
-    """What one attempt came to: delivered, or why not (no case data in ``error``)."""
-
-    delivered: bool
-    status_code: int | None = None
-    error: str | None = None
 
 
 class WebhookSender:

@@ -8,19 +8,19 @@ tests change nDelius by plain SQL and let the capture store them.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 import asyncpg
 import pytest
 
 from adapters.delius import DeliusAdapter
 from adapters.delius.migrate import migrate
-from api.settings import Settings, parse_crc_registry
+from api.settings import Secret, Settings, parse_crc_registry
 from sandbox.crc import CrcServers, build_datasets, facts_from_delius, start_crc_servers
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
@@ -64,8 +64,6 @@ def _fresh_partners(crcs: CrcServers) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def webhook_settings(settings: Settings, webhook_dsn: str, crcs: CrcServers) -> Settings:
     """Settings pointing at this module's database and stand-ins, with quick retries."""
-    from api.settings import Secret
-
     return replace(
         settings,
         delius_dsn=Secret(webhook_dsn),
@@ -120,6 +118,7 @@ class Feed:
         event_id = str(uuid.uuid4())
         now = datetime.now(UTC)
         envelope = {
+            "eventId": event_id,
             "eventType": event_type,
             "version": 1,
             "occurredAt": now.isoformat(),
@@ -142,15 +141,9 @@ class Feed:
             now,
             provider,
             previous_provider,
-            _json(envelope),
+            json.dumps(envelope),
         )
         return Stored(int(position), event_id, crn, event_type)
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 @pytest.fixture

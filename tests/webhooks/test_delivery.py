@@ -207,7 +207,8 @@ async def test_an_event_removed_by_retention_is_moved_aside_then_forgotten(
         await db.execute("DELETE FROM casegraph.case_event WHERE position = $1", gone.position)
         crcs["C03"].inbox.forced_status = None
         for _ in range(400):
-            if (row := await db.fetchrow(status, gone.position))["status"] != "pending":
+            row = await db.fetchrow(status, gone.position)
+            if row is not None and row["status"] != "pending":
                 break
             await asyncio.sleep(0.05)
     assert row is not None
