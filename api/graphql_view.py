@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -14,10 +14,11 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -48,8 +49,22 @@ class SocketContext(Context):
     connection_params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages go in text frames: browsers' clients (GraphiQL's
+    graphql-ws) cannot read the binary frames the view's bytes-returning encoder would give."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        """The message as a text frame."""
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
 class CaseGraphView(GraphQL[Context, None]):
     """Builds a fresh ``Context`` (new loaders, the caller) for every request."""
+
+    websocket_adapter_class = TextFrames
 
     def __init__(
         self,

@@ -76,7 +76,9 @@ async def subscribe(socket: ClientConnection, op: str, **variables: Any) -> None
 
 
 async def receive(socket: ClientConnection) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), WAIT_SECONDS))
+    frame = await asyncio.wait_for(socket.recv(), WAIT_SECONDS)
+    assert isinstance(frame, str), frame  # text frames: browsers' clients read no others
+    message: dict[str, Any] = json.loads(frame)
     return message
 
 
