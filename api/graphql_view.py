@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -16,14 +15,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from api.auth import ANONYMOUS, TokenVerifier, Unauthenticated
+from api.auth import TokenVerifier
 from api.caller import caller_of
 from api.errors import client_errors
 from api.graphiql import graphiql_html
@@ -37,16 +35,9 @@ from api.transport import (
     request_data,
     response_media_type,
 )
+from api.websocket_session import SocketContext, authenticate
 from resolvers.context import Backends, Context, Limits
 from resolvers.subscription_limits import CallerSubscriptions
-
-
-@dataclasses.dataclass
-class SocketContext(Context):
-    """A websocket connection's context: anonymous until ``connection_init`` carries a
-    valid token, then the caller's, for every operation on that connection."""
-
-    connection_params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class TextFrames(ASGIWebSocketAdapter):
@@ -96,9 +87,9 @@ class CaseGraphView(GraphQL[Context, None]):
     ) -> Context:
         """A new context for this request only, with its correlation id echoed back."""
         if isinstance(request, WebSocket):
-            socket = SocketContext.for_request(self._backends(), ANONYMOUS, self._limits)
-            socket.subscriptions = self._subscriptions.connection()
-            return socket
+            return SocketContext.opened(
+                request, self._backends(), self._limits, self._subscriptions.connection()
+            )
         assert isinstance(request, Request)
         correlation_id = correlation_id_of(request)
         if isinstance(response, Response):
@@ -112,20 +103,11 @@ class CaseGraphView(GraphQL[Context, None]):
         )
 
     async def on_ws_connect(self, context: Context) -> None:
-        """``connection_init`` must carry ``{"Authorization": "Bearer <token>"}``: a missing,
-        invalid or expired token closes the socket with 4403 (the protocol's refusal)."""
+        """``connection_init`` must carry ``{"Authorization": "Bearer <token>"}`` (see
+        ``api.websocket_session``); the connection then acts as that caller."""
         assert isinstance(context, SocketContext)
         assert self._verifier is not None
-        params = context.connection_params
-        token = params.get("Authorization") or params.get("authorization")
-        try:
-            caller = await self._verifier.caller(token if isinstance(token, str) else None)
-        except Unauthenticated:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"}) from None
-        fresh = Context.for_request(self._backends(), caller, self._limits)
-        for field in dataclasses.fields(Context):
-            if field.name != "subscriptions":
-                setattr(context, field.name, getattr(fresh, field.name))
+        await authenticate(context, self._verifier, self._backends(), self._limits)
 
     # Transport: what the endpoint accepts and how it answers (see api.transport).
 

@@ -226,3 +226,14 @@ async def test_the_capture_lag_is_exposed_to_prometheus(live: ServerProcess) -> 
         x for x in text.splitlines() if x.startswith("casegraph_case_event_capture_lag_seconds ")
     ]
     assert float(line.split()[1]) >= 0.0
+
+
+async def test_a_connection_is_closed_with_a_reason_when_its_token_expires(
+    live: ServerProcess, tokens: Tokens
+) -> None:
+    socket = await acknowledged(live, tokens.mint(lifetime=3))
+    await subscribe(socket, "1")
+    with pytest.raises(ConnectionClosed) as closed:  # nothing is written meanwhile
+        await receive(socket)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4401, "Token expired")
