@@ -107,7 +107,7 @@ class Settings:
 
     events_capture: bool = True
     events_retention_days: int = 30
-    events_poll_seconds: float = 0.2
+    events_poll_seconds: float = 0.1
     events_public_url: str = "http://127.0.0.1:8000"
     max_subscriptions_per_connection: int = 5
     max_subscriptions_per_caller: int = 20

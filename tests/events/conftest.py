@@ -64,11 +64,6 @@ async def drain(dsn: str) -> None:
     try:
         await connection.execute("SET lock_timeout = '30s'")
         await connection.execute("SELECT pg_advisory_lock($1)", LEASE_KEY)
-        await connection.execute(
-            "SELECT pg_create_logical_replication_slot('casegraph_case_events', 'test_decoding')"
-            " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots"
-            " WHERE slot_name = 'casegraph_case_events')"
-        )
         while await capture.step(connection):
             pass
     finally:

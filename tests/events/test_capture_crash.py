@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from adapters.delius.events_feed.capture import open_slot
 from sandbox.activity import book_appointment, find_case
 from tests.events.conftest import drain, events_since, last_position
 
@@ -61,7 +62,8 @@ class CaptureProcess:
 async def slot_position(connection: asyncpg.Connection) -> int:
     value = await connection.fetchval(
         "SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots"
-        " WHERE slot_name = 'casegraph_case_events'"
+        " WHERE slot_name = $1",
+        await open_slot(connection),
     )
     return int(value)
 

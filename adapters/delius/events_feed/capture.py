@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from adapters.delius.events_feed.decoding import transactions
 from adapters.delius.events_feed.facts import facts_for
 from adapters.delius.events_feed.mapping import drafts, touches_cases
 
-SLOT = "casegraph_case_events"
+SLOT_PREFIX = "casegraph_case_events_"
 LEASE_KEY = 0x63617365_65766E74  # "caseevnt"
 _PEEK = """
 SELECT (lsn - '0/0'::pg_lsn)::bigint AS lsn, xid::text::bigint AS xid, data
@@ -60,7 +61,7 @@ class CaptureOptions:
     """How the capture reads, stores and keeps events."""
 
     detail_url: str
-    poll_seconds: float = 0.2
+    poll_seconds: float = 0.1
     retry_seconds: float = 3.0
     batch_changes: int = 5000
     retention_days: int = 30
@@ -82,6 +83,15 @@ async def unavailable_reason(conn: asyncpg.Connection) -> str | None:
     return None
 
 
+async def open_slot(conn: asyncpg.Connection) -> str:
+    """This database's slot, created if need be. Slot names are cluster-wide and a slot
+    serves one database, so the name carries the database's."""
+    database = str(await conn.fetchval("SELECT current_database()"))
+    name = SLOT_PREFIX + re.sub(r"[^a-z0-9_]", "_", database.lower())[:40]
+    await conn.execute(_CREATE_SLOT, name)
+    return name
+
+
 class Capture:
     """The consumer loop; ``run`` until cancelled. ``hook`` hears each step's name (tests
     use it to stop a process at a chosen point)."""
@@ -91,6 +101,7 @@ class Capture:
         self._options = options
         self._hook = hook or (lambda step: None)
         self._last_retention = 0.0
+        self._slot: str | None = None
         self.holding = False
 
     async def run(self) -> None:
@@ -115,7 +126,7 @@ class Capture:
             self.holding = True
             log.info("case-event capture lease taken")
             self._hook("leased")
-            await conn.execute(_CREATE_SLOT, SLOT)
+            self._slot = await open_slot(conn)
             while True:
                 if await self.step(conn) == 0:
                     await asyncio.sleep(self._options.poll_seconds)
@@ -125,7 +136,8 @@ class Capture:
 
     async def step(self, conn: asyncpg.Connection) -> int:
         """One read of the slot: store what it holds, then advance. The rows read."""
-        rows = await conn.fetch(_PEEK, SLOT, self._options.batch_changes)
+        slot = self._slot = self._slot or await open_slot(conn)
+        rows = await conn.fetch(_PEEK, slot, self._options.batch_changes)
         batch = transactions((r["lsn"], r["xid"], r["data"]) for r in rows)
         if not batch:
             LAG.set(0)
@@ -133,19 +145,19 @@ class Capture:
             return 0
         self._hook("peeked")
         end_lsn = batch[-1].end_lsn
-        done = await store.stored_lsn(conn, SLOT)
+        done = await store.stored_lsn(conn, slot)
         fresh = [t for t in batch if t.end_lsn > done and touches_cases(t)]
         # Transactions that give no event (other tables, and the capture's own stores) are
         # only stepped over: storing a bookmark for them would itself be a new transaction
         # to read, and the capture would chase its own tail.
         events = drafts(fresh, await facts_for(conn, fresh)) if fresh else []
         if events:
-            await store.store(conn, events, SLOT, end_lsn, self._options.detail_url)
+            await store.store(conn, events, slot, end_lsn, self._options.detail_url)
             committed = fresh[-1].committed_at
             if committed is not None:
                 LAG.set(max(0.0, (datetime.now(UTC) - committed).total_seconds()))
         self._hook("stored")
-        await conn.execute(_ADVANCE, SLOT, end_lsn)
+        await conn.execute(_ADVANCE, slot, end_lsn)
         return len(rows)
 
     async def _retain(self, conn: asyncpg.Connection) -> None:
