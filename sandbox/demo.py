@@ -143,7 +143,7 @@ def _activity_banner(every: float, registry: dict[str, dict[str, str]]) -> str:
         [
             f"Activity: a case changes in nDelius every {every:g} s (registrations, appointments,",
             "transfers between CRCs), by plain SQL as nDelius would. Watch the events arrive:",
-            "  in GraphiQL:  subscription { caseEvents { eventType crn occurredAt } }",
+            "  in GraphiQL:  subscription { caseEvents { node { eventType crn occurredAt } } }",
             f"  at {first}:       curl {received}",
             "  the queues:   casegraph deliveries   (with CASEGRAPH_DELIUS_DSN set)",
         ]

@@ -25,24 +25,23 @@ from sandbox.crc import CrcServers, build_datasets, facts_from_delius, start_crc
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
-from tests.conftest import create_database
 
 WAIT_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
-def webhook_dsn(postgres: TemporaryPostgres) -> str:
-    """A small seeded nDelius of this module's own (its feed and queues start empty)."""
-    name = f"webhooks_{uuid.uuid4().hex[:8]}"
+def webhook_dsn() -> Iterator[str]:
+    """A small seeded nDelius in a cluster of this module's own: its feed, queues and
+    replication slot (slot names are per cluster) start empty."""
+    with TemporaryPostgres("ndelius") as database:
 
-    async def prepare() -> str:
-        dsn = await create_database(postgres, name)
-        await load_contract(dsn)
-        await seed_database(dsn, offenders=150, seed=5)
-        await migrate(dsn)
-        return dsn
+        async def prepare() -> None:
+            await load_contract(database.dsn)
+            await seed_database(database.dsn, offenders=150, seed=5)
+            await migrate(database.dsn)
 
-    return asyncio.run(prepare())
+        asyncio.run(prepare())
+        yield database.dsn
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +72,7 @@ def webhook_settings(settings: Settings, webhook_dsn: str, crcs: CrcServers) -> 
         webhook_backoff_seconds=0.05,
         webhook_backoff_max_seconds=0.2,
         webhook_poll_seconds=0.05,
+        events_capture=False,  # the tests store feed rows themselves (or run the capture)
     )
 
 
