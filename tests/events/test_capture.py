@@ -102,3 +102,46 @@ async def test_a_rolled_back_change_and_other_tables_give_no_event(
     )
     await drain(events_dsn)
     assert await events_since(ndelius, before) == []
+
+
+async def test_a_deregistration_is_one_event_and_a_soft_deleted_registration_a_deletion(
+    events_dsn: str, ndelius: asyncpg.Connection
+) -> None:
+    registrations = await ndelius.fetch(
+        "SELECT r.registration_id, r.offender_id, o.crn FROM registration r"
+        " JOIN offender o ON o.offender_id = r.offender_id AND o.soft_deleted = 0"
+        " WHERE r.deregistered = 0 AND r.soft_deleted = 0 ORDER BY r.registration_id LIMIT 2"
+    )
+    ended, removed = registrations
+    before = await last_position(ndelius)
+    async with ndelius.transaction():  # as nDelius deregisters: a DEREGISTRATION row, the flag set
+        await ndelius.execute(
+            "INSERT INTO deregistration (deregistration_id, registration_id, offender_id,"
+            " deregistration_date, deregistering_team_id, deregistering_staff_id, contact_id,"
+            " created_by_user_id, created_datetime, last_updated_user_id, last_updated_datetime)"
+            " SELECT nextval('deregistration_id_seq'), registration_id, offender_id, CURRENT_DATE,"
+            " registering_team_id, registering_staff_id, contact_id, created_by_user_id,"
+            " LOCALTIMESTAMP(0), created_by_user_id, LOCALTIMESTAMP(0)"
+            " FROM registration WHERE registration_id = $1",
+            ended["registration_id"],
+        )
+        await ndelius.execute(
+            "UPDATE registration SET deregistered = 1, row_version = row_version + 1"
+            " WHERE registration_id = $1",
+            ended["registration_id"],
+        )
+    await ndelius.execute(
+        "UPDATE registration SET soft_deleted = 1, row_version = row_version + 1"
+        " WHERE registration_id = $1",
+        removed["registration_id"],
+    )
+    await drain(events_dsn)
+    events = await events_since(ndelius, before)
+    assert [(e["crn"], e["event_type"]) for e in events] == [
+        (ended["crn"], "probation-case.registration.deregistered"),
+        (removed["crn"], "probation-case.registration.deleted"),
+    ]
+    assert [json.loads(e["envelope"])["additionalInformation"] for e in events] == [
+        {"registrationId": ended["registration_id"]},
+        {"registrationId": removed["registration_id"]},
+    ]

@@ -104,7 +104,6 @@ class _Pending:
     crn: str | None = None
     provider: str | None = None
     previous: str | None = None
-    settled: bool = False
 
 
 @dataclass(slots=True)
