@@ -5,7 +5,8 @@ Each partner's task alternates two steps until stopped:
 1. fan-out: the feed's new events are filtered by ``resolvers.event_audience`` (the same
    policy as reads, decided now, for a partner client of that provider with no username) and
    what the partner may receive is queued;
-2. delivery: its oldest deliverable event is signed and posted; a 2xx marks it delivered, any
+2. delivery: the oldest pending event of up to ``concurrency`` cases (a case's next event
+   waits for the one before) is signed and posted at once; a 2xx marks one delivered, any
    other answer, a timeout or a refused connection schedules a retry (``RetrySchedule``), and
    the last allowed failure moves it aside (``dead``) for ``casegraph deliveries``.
 
