@@ -111,6 +111,11 @@ class Capture:
                 await self._lease_and_capture()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("case-event capture interrupted: %s", type(error).__name__)
+            except Exception as error:
+                # A bug must not end the capture for good. Only the type is logged (a
+                # message could carry case data); the slot keeps the changes meanwhile,
+                # so nothing is lost, and the lag metric shows the stall.
+                log.error("case-event capture failed: %s", type(error).__name__)
             self.holding = False
             await asyncio.sleep(self._options.retry_seconds)
 
