@@ -5,8 +5,10 @@ The real adapters implement these; tests may pass anything that honours them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
+from uuid import UUID
 
 from adapters.projection import CaseProjection, ProjectedCase
 from adapters.queries import (
@@ -23,6 +25,7 @@ from adapters.records import (
     AccessRecord,
     AddressRecord,
     AuditEntry,
+    CaseEventRecord,
     CasePage,
     CaseRecord,
     ContactPage,
@@ -130,3 +133,22 @@ class WritePort(Protocol):
     async def record_outcome(
         self, draft: OutcomeDraft, author: Author, claim: WriteClaim
     ) -> WriteResult: ...
+
+
+class CaseEventPort(Protocol):
+    """The stored case-event feed: pages after a position, and a wake-up on new events."""
+
+    def ticket(self) -> asyncio.Event: ...
+    async def wait(self, ticket: asyncio.Event, seconds: float) -> None: ...
+    async def events_after(
+        self,
+        position: int,
+        limit: int,
+        *,
+        types: Sequence[str] | None = None,
+        crns: Sequence[str] | None = None,
+        provider_code: str | None = None,
+    ) -> list[CaseEventRecord]: ...
+    async def last_position(self) -> int: ...
+    async def position_of(self, event_id: UUID) -> int | None: ...
+    async def aclose(self) -> None: ...

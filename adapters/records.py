@@ -7,9 +7,12 @@ join records to each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+from uuid import UUID
 
 Day = date
 """Alias used where a record has a field named ``date``."""
@@ -313,3 +316,52 @@ class WriteResult:
     replayed: bool = False
     problems: tuple[WriteProblem, ...] = ()
     current_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEventRecord:
+    """One stored case event: a row of ``casegraph.case_event``.
+
+    ``position`` orders the feed (commit order) and is the cursor's content; ``event_id``
+    is what consumers deduplicate on. ``envelope`` is the HMPPS domain-event envelope.
+    """
+
+    position: int
+    event_id: UUID
+    crn: str
+    event_type: str
+    occurred_at: datetime
+    provider_code: str | None
+    previous_provider_code: str | None
+    envelope: Mapping[str, Any]
+    stored_at: datetime
+
+
+class CaseEventType(StrEnum):
+    """Every case-event type: the HMPPS domain-event name where one exists, the same style
+    for the rest."""
+
+    CASE_CREATED = "probation-case.engagement.created"
+    PERSONAL_DETAILS_UPDATED = "probation-case.personal-details.updated"
+    MANAGER_ALLOCATED = "person.community.manager.allocated"
+    MANAGER_TRANSFERRED = "person.community.manager.transferred"
+    REGISTRATION_ADDED = "probation-case.registration.added"
+    REGISTRATION_UPDATED = "probation-case.registration.updated"
+    REGISTRATION_DEREGISTERED = "probation-case.registration.deregistered"
+    REGISTRATION_DELETED = "probation-case.registration.deleted"
+    ADDRESS_CREATED = "probation-case.address.created"
+    ADDRESS_UPDATED = "probation-case.address.updated"
+    ADDRESS_DELETED = "probation-case.address.deleted"
+    APPOINTMENT_BOOKED = "probation-case.appointment.booked"
+    APPOINTMENT_RESCHEDULED = "probation-case.appointment.rescheduled"
+    APPOINTMENT_OUTCOME_RECORDED = "probation-case.appointment.outcome-recorded"
+    APPOINTMENT_DELETED = "probation-case.appointment.deleted"
+    CASE_NOTE_ADDED = "probation-case.case-note.added"
+    CASE_NOTE_UPDATED = "probation-case.case-note.updated"
+    CASE_NOTE_DELETED = "probation-case.case-note.deleted"
+    EVENT_CREATED = "probation-case.event.created"
+    EVENT_UPDATED = "probation-case.event.updated"
+    EVENT_DELETED = "probation-case.event.deleted"
+    SENTENCE_CREATED = "probation-case.sentence.created"
+    SENTENCE_UPDATED = "probation-case.sentence.updated"
+    SENTENCE_DELETED = "probation-case.sentence.deleted"

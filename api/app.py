@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.audit import WriteAuditTrail
@@ -30,6 +30,7 @@ from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from api.tracing import configure_tracing, flush_spans, tracing_middleware
 from resolvers.context import Backends
+from resolvers.subscription_limits import CallerSubscriptions
 from schema import build_schema
 
 
@@ -66,6 +67,10 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         limits_of(settings),
         graphiql=settings.graphiql,
         batching=settings.loader_batching,
+        verifier=verifier,
+        subscriptions=CallerSubscriptions(
+            settings.max_subscriptions_per_caller, settings.max_subscriptions_per_connection
+        ),
     )
     ide_assets = (
         [Mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="graphiql-assets")]
@@ -76,6 +81,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
         routes=[
             *ide_assets,
             Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", metrics),

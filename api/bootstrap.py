@@ -21,7 +21,9 @@ from adapters.delius.cluster_jobs import (
 )
 from adapters.errors import BackendError
 from adapters.oasys.client import OasysClient
+from api.case_events import case_event_feed
 from api.settings import Settings
+from api.webhooks import webhook_delivery
 from resolvers.context import Backends, Limits
 
 log = logging.getLogger("casegraph")
@@ -46,9 +48,14 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
     oasys = await _oasys_client(settings)
     crc = _crc_client(settings)
     timers = [asyncio.create_task(_every_interval(settings, job)) for job in cluster_jobs(settings)]
+    feeds = contextlib.AsyncExitStack()
     try:
-        yield Backends(delius=delius, oasys=oasys, crc=crc)
+        feed = await feeds.enter_async_context(case_event_feed(settings))
+        backends = Backends(delius=delius, oasys=oasys, crc=crc, case_events=feed)
+        async with webhook_delivery(settings, backends):
+            yield backends
     finally:
+        await feeds.aclose()
         for timer in timers:
             timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):

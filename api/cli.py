@@ -1,5 +1,5 @@
 """The ``casegraph`` command: demo, serve, seed, migrate, refresh-search, schema, token, audit,
-keys.
+keys, deliveries.
 
 Commands that need the nDelius database use ``CASEGRAPH_DELIUS_DSN`` when it is set, else
 the database of the demo running from this folder (``api.local_demo``). Every failure is
@@ -21,6 +21,7 @@ import uvicorn
 
 from api.cli_errors import CommandError, explain, where
 from api.cli_setup import check_before_serving, keys_create
+from api.deliveries_cli import add_deliveries_command
 from api.local_demo import running_demo
 from api.metrics_dir import metrics_shared_by_workers
 from api.settings import PREFIX, Settings, SettingsError
@@ -73,6 +74,7 @@ def _demo(args: argparse.Namespace) -> int:
         port=args.port,
         oasys_port=args.oasys_port,
         crc_base_port=args.crc_base_port,
+        activity=args.activity,
     )
 
 
@@ -206,6 +208,15 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--crc-base-port", type=int, default=8091, help="first CRC port; 0 picks free ports"
     )
+    demo.add_argument(
+        "--activity",
+        type=float,
+        nargs="?",
+        const=5.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="change a case in nDelius every SECONDS (default 5) so events flow",
+    )
     demo.set_defaults(run=_demo)
 
     cluster = commands.add_parser(
@@ -259,6 +270,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--folder", type=Path, help="where to write (default .casegraph/keys)")
     create.add_argument("--force", action="store_true", help="replace an existing key")
     create.set_defaults(run=keys_create)
+    add_deliveries_command(commands)
     return main
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -12,12 +13,15 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from api.auth import TokenVerifier
 from api.caller import caller_of
 from api.errors import client_errors
 from api.graphiql import graphiql_html
@@ -31,11 +35,27 @@ from api.transport import (
     request_data,
     response_media_type,
 )
+from api.websocket_session import SocketContext, authenticate
 from resolvers.context import Backends, Context, Limits
+from resolvers.subscription_limits import CallerSubscriptions
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages go in text frames: browsers' clients (GraphiQL's
+    graphql-ws) cannot read the binary frames the view's bytes-returning encoder would give."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        """The message as a text frame."""
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
 
 
 class CaseGraphView(GraphQL[Context, None]):
     """Builds a fresh ``Context`` (new loaders, the caller) for every request."""
+
+    websocket_adapter_class = TextFrames
 
     def __init__(
         self,
@@ -45,21 +65,31 @@ class CaseGraphView(GraphQL[Context, None]):
         *,
         graphiql: bool,
         batching: bool = True,
+        verifier: TokenVerifier | None = None,
+        subscriptions: CallerSubscriptions | None = None,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
             allow_queries_via_get=True,
-            subscription_protocols=(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,) if verifier else (),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=None,  # our own cap answers with a code
         )
         self._backends = backends
         self._limits = limits
         self._batching = batching
+        self._verifier = verifier
+        self._subscriptions = subscriptions or CallerSubscriptions(20, 5)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         """A new context for this request only, with its correlation id echoed back."""
+        if isinstance(request, WebSocket):
+            return SocketContext.opened(
+                request, self._backends(), self._limits, self._subscriptions.connection()
+            )
         assert isinstance(request, Request)
         correlation_id = correlation_id_of(request)
         if isinstance(response, Response):
@@ -71,6 +101,13 @@ class CaseGraphView(GraphQL[Context, None]):
             batching=self._batching,
             correlation_id=correlation_id,
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """``connection_init`` must carry ``{"Authorization": "Bearer <token>"}`` (see
+        ``api.websocket_session``); the connection then acts as that caller."""
+        assert isinstance(context, SocketContext)
+        assert self._verifier is not None
+        await authenticate(context, self._verifier, self._backends(), self._limits)
 
     # Transport: what the endpoint accepts and how it answers (see api.transport).
 

@@ -7,6 +7,8 @@ they never show in a ``repr`` or a log line.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 from collections.abc import Mapping
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 PREFIX = "CASEGRAPH_"
+_MIN_WEBHOOK_KEY_BYTES = 24  # the Standard Webhooks guidance: 24 to 64 random bytes
 
 
 class SettingsError(ValueError):
@@ -35,12 +38,15 @@ class Secret:
 
 @dataclass(frozen=True, slots=True)
 class CrcEndpoint:
-    """How to reach one CRC partner system: base URL and client credentials."""
+    """How to reach one CRC partner system: base URL and client credentials, and where its
+    case events are pushed (optional: no webhook URL means no webhooks)."""
 
     provider_code: str
     base_url: str
     client_id: str
     client_secret: Secret
+    webhook_url: str | None = None
+    webhook_secret: Secret = Secret("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,13 @@ class Settings:
     crc_registry: tuple[CrcEndpoint, ...] = ()
     crc_timeout: float = 3.0
     crc_concurrency: int = 20
+
+    webhook_timeout: float = 5.0
+    webhook_max_attempts: int = 10
+    webhook_backoff_seconds: float = 1.0
+    webhook_backoff_max_seconds: float = 300.0
+    webhook_poll_seconds: float = 1.0
+    webhook_concurrency: int = 8
 
     breaker_failures: int = 5
     breaker_reset_seconds: float = 30.0
@@ -103,6 +116,12 @@ class Settings:
 
     drain_seconds: float = 5.0
     shutdown_seconds: float = 30.0
+    events_capture: bool = True
+    events_retention_days: int = 30
+    events_poll_seconds: float = 0.1
+    events_public_url: str = "http://127.0.0.1:8000"
+    max_subscriptions_per_connection: int = 5
+    max_subscriptions_per_caller: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -157,7 +176,8 @@ def _parse_bool(raw: str) -> bool:
 def parse_crc_registry(raw: str) -> tuple[CrcEndpoint, ...]:
     """Parse the CRC registry: JSON, or ``@path`` to a JSON file.
 
-    The JSON maps provider code to ``{"url", "clientId", "clientSecret"}``.
+    The JSON maps provider code to ``{"url", "clientId", "clientSecret"}``, optionally with
+    ``"webhookUrl"`` and ``"webhookSecret"`` (a Standard Webhooks ``whsec_`` secret) together.
     """
     text = Path(raw[1:]).read_text() if raw.startswith("@") else raw
     document = json.loads(text) if text.strip() else {}
@@ -169,6 +189,25 @@ def parse_crc_registry(raw: str) -> tuple[CrcEndpoint, ...]:
             base_url=str(entry["url"]).rstrip("/"),
             client_id=str(entry["clientId"]),
             client_secret=Secret(str(entry["clientSecret"])),
+            **_webhook_of(code, entry),
         )
         for code, entry in sorted(document.items())
     )
+
+
+def _webhook_of(code: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The webhook fields of one registry entry: both or neither, the secret well formed."""
+    url, secret = entry.get("webhookUrl"), entry.get("webhookSecret")
+    if url is None and secret is None:
+        return {}
+    if not url or not secret:
+        raise ValueError(f"{code}: webhookUrl and webhookSecret go together")
+    if not str(url).startswith(("http://", "https://")):
+        raise ValueError(f"{code}: webhookUrl must be an http(s) URL")
+    try:
+        key = base64.b64decode(str(secret).removeprefix("whsec_"), validate=True)
+    except (ValueError, binascii.Error):
+        key = b""
+    if len(key) < _MIN_WEBHOOK_KEY_BYTES:
+        raise ValueError(f"{code}: webhookSecret must be whsec_ and at least 24 bytes in base64")
+    return {"webhook_url": str(url), "webhook_secret": Secret(str(secret))}

@@ -22,6 +22,7 @@ STEPS: dict[str, list[str]] = {
     "targets": ["bench.targets"],
     "observability": ["bench.observability"],
     "topology": ["bench.topology"],
+    "case_events": ["bench.case_events"],
 }
 
 

@@ -8,12 +8,13 @@ import strawberry
 
 from adapters.crc.port import CrcPort
 from adapters.oasys.port import OasysPort
-from adapters.ports import AuditPort, DeliusPort, WritePort
+from adapters.ports import AuditPort, CaseEventPort, DeliusPort, WritePort
 from resolvers.audit import AuditTrail
 from resolvers.delius_loaders import DeliusLoaders
 from resolvers.loader import clear_loaders
 from resolvers.partner import CrcLoaders
 from resolvers.risk import OasysLoaders
+from resolvers.subscription_limits import ConnectionSubscriptions
 from resolvers.viewer import Caller
 
 
@@ -37,6 +38,8 @@ class Backends:
     oasys: OasysPort | None = None
     crc: CrcPort | None = None
     audit: AuditPort | None = None
+    case_events: CaseEventPort | None = None
+    """The stored case-event feed; None when nDelius cannot give one (no logical decoding)."""
     writes: WritePort | None = field(init=False)
     """nDelius, when its adapter takes writes (decided once: a Protocol check is slow)."""
     _audit_log: AuditPort | None = field(init=False, repr=False)
@@ -68,6 +71,11 @@ class Context:
     writes: WritePort | None = None
     audit: AuditTrail = field(default_factory=AuditTrail)
     correlation_id: str = ""
+    subscriptions: ConnectionSubscriptions | None = None
+    """A websocket connection's subscription slots (None over HTTP)."""
+    backends: Backends | None = None
+    """The long-lived adapters themselves, for work that outlives one read (a live
+    subscription checks access with fresh reads, never a request's cached loaders)."""
 
     @classmethod
     def for_request(
@@ -89,6 +97,7 @@ class Context:
             audit_log=backends.audit_log,
             writes=backends.writes,
             correlation_id=correlation_id,
+            backends=backends,
         )
 
     def release(self) -> None:

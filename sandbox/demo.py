@@ -29,6 +29,7 @@ from api.settings import Secret, Settings, parse_crc_registry
 from api.tokens import load_or_create_key
 from api.tracing import configure_tracing
 from resolvers.viewer import Role
+from sandbox.activity import ActivityThread
 from sandbox.crc import CrcCaseFacts, build_datasets, start_crc_servers
 from sandbox.crc import facts_from_delius as crc_facts_from_delius
 from sandbox.demo_lifecycle import DemoStopped, Stopper, clear_leftovers, stop_on_signals
@@ -149,6 +150,20 @@ def _banner(port: int, examples: Showcase, first_crn: str | None, sign_in_code: 
     return "\n".join(lines)
 
 
+def _activity_banner(every: float, registry: dict[str, dict[str, str]]) -> str:
+    first = min(registry) if registry else "C01"
+    received = registry[first]["webhookUrl"].replace("/case-events", "/received")
+    return "\n".join(
+        [
+            f"Activity: a case changes in nDelius every {every:g} s (registrations, appointments,",
+            "transfers between CRCs), by plain SQL as nDelius would. Watch the events arrive:",
+            "  in GraphiQL:  subscription { caseEvents { node { eventType crn occurredAt } } }",
+            f"  at {first}:       curl {received}",
+            "  the queues:   casegraph deliveries   (with CASEGRAPH_DELIUS_DSN set)",
+        ]
+    )
+
+
 def run_demo(
     *,
     offenders: int,
@@ -156,18 +171,28 @@ def run_demo(
     port: int,
     oasys_port: int = OASYS_PORT,
     crc_base_port: int = CRC_BASE_PORT,
+    activity: float = 0.0,
 ) -> int:
-    """Run the whole demo until SIGINT, SIGTERM or SIGHUP; leave nothing behind."""
+    """Run the whole demo until SIGINT, SIGTERM or SIGHUP; leave nothing behind.
+
+    ``activity`` > 0 changes a case in nDelius that often, so case events flow.
+    """
     clear_leftovers(STATE_FILE)
     with stop_on_signals() as stopper, contextlib.suppress(DemoStopped):
-        _serve_demo(stopper, offenders, seed, port, oasys_port, crc_base_port)
+        _serve_demo(stopper, offenders, seed, port, oasys_port, crc_base_port, activity)
     if stopper.received is not None:
         _say(f"Stopped ({signal.Signals(stopper.received).name}); the database is removed.")
     return 0
 
 
 def _serve_demo(
-    stopper: Stopper, offenders: int, seed: int, port: int, oasys_port: int, crc_base_port: int
+    stopper: Stopper,
+    offenders: int,
+    seed: int,
+    port: int,
+    oasys_port: int,
+    crc_base_port: int,
+    activity: float,
 ) -> None:
     started = time.monotonic()
     _say("Starting a throwaway nDelius database ...")
@@ -212,6 +237,9 @@ def _serve_demo(
         sign_in = OneTimeSignIn(token)
         app.router.routes.append(sign_in.route())
         _say(_banner(port, world.examples, first_crn, sign_in.code))
+        if activity > 0:
+            stack.enter_context(ActivityThread(database.dsn, sorted(crcs.registry()), activity))
+            _say(_activity_banner(activity, crcs.registry()))
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
         )

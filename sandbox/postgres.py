@@ -206,6 +206,13 @@ class TemporaryPostgres:
             "fsync": "on" if self.durable else "off",
             "synchronous_commit": "on" if self.durable else "off",
             "full_page_writes": "on" if self.durable else "off",
+            # Case events are captured by logical decoding of this database's WAL.
+            "wal_level": "logical",
+            # Without synchronous commits, the slot sees a commit once the WAL writer has
+            # flushed it: flush often, so events follow changes within milliseconds.
+            "wal_writer_delay": "10ms",
+            "max_replication_slots": "10",
+            "max_wal_senders": "10",
             **self.settings,
         }
         return " ".join(f"-c {key}={value}" for key, value in settings.items())

@@ -13,6 +13,7 @@ from typing import Any, Final
 import strawberry
 from strawberry.extensions import SchemaExtension
 
+from schema.case_events import Subscription
 from schema.federation import FederatedSchema
 from schema.mutations import Mutation
 from schema.query import Query
@@ -28,6 +29,7 @@ def build_schema(extensions: Sequence[type[SchemaExtension] | Any] = ()) -> stra
     return FederatedSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=list(extensions),
         federation_version=FEDERATION_VERSION,
     )

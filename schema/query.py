@@ -12,6 +12,7 @@ from resolvers.context import Info
 from resolvers.lists import caseload_page, search_page
 from resolvers.policy import CaseView, view_of_crn, views_of_crns
 from schema.case import Case
+from schema.case_events import CaseEventConnection, case_events
 from schema.lists import CaseConnection
 from schema.organisation import Provider, Staff, Team
 from schema.permissions import CanReadCases, IsAuthenticated
@@ -160,6 +161,13 @@ class Query:
         ],
     ) -> Provider | None:
         return await Provider.resolve_reference(info, code)
+
+    case_events: CaseEventConnection = strawberry.field(
+        resolver=case_events,
+        description="The case-event feed, oldest first: what changed in the cases the caller "
+        "may see, as HMPPS domain events. Resume from a page's endCursor.",
+        permission_classes=[CanReadCases],
+    )
 
     @strawberry.field(
         description="The caller, as the API sees them: username, roles, provider.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
 import signal
 import socket
@@ -23,7 +24,7 @@ from typing import IO
 
 import httpx
 
-from api.settings import PREFIX, Secret, Settings
+from api.settings import PREFIX, CrcEndpoint, Secret, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
@@ -39,8 +40,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         if value == getattr(defaults, field.name):
             continue
         if field.name == "crc_registry":
-            raise ValueError("a CRC registry is not passed to a server process here")
-        if isinstance(value, Secret):
+            text = _registry_json(value)
+        elif isinstance(value, Secret):
             text = value.value
         elif isinstance(value, bool):
             text = "true" if value else "false"
@@ -59,6 +60,17 @@ def stop_process(process: subprocess.Popen[bytes], seconds: float) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(seconds)
+
+
+def _registry_json(endpoints: tuple[CrcEndpoint, ...]) -> str:
+    """CASEGRAPH_CRC_REGISTRY for these endpoints (the form ``parse_crc_registry`` reads)."""
+    registry: dict[str, dict[str, str]] = {}
+    for e in endpoints:
+        entry = {"url": e.base_url, "clientId": e.client_id, "clientSecret": e.client_secret.value}
+        if e.webhook_url:
+            entry |= {"webhookUrl": e.webhook_url, "webhookSecret": e.webhook_secret.value}
+        registry[e.provider_code] = entry
+    return json.dumps(registry)
 
 
 @dataclass

@@ -170,6 +170,15 @@ class Database:
                 await self._release(self._pool, connection)
 
     @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
+        """A connection to the primary inside one transaction (committed when the block
+        ends normally), with driver errors translated."""
+        async with self.connection() as connection:
+            with translate_errors():
+                async with connection.transaction():
+                    yield connection
+
+    @asynccontextmanager
     async def _read_connection(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
         with backend_call(SOURCE):
             pool = self._pool if self._reads is None else await self._reads.pool_for_read()
@@ -228,6 +237,15 @@ async def _open_pool(
         )
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
         raise BackendUnavailable(SOURCE, "cannot connect to nDelius") from error
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
+        """A pooled connection inside one transaction (committed when the block ends
+        normally), with driver errors translated."""
+        async with self.connection() as connection:
+            with translate_errors():
+                async with connection.transaction():
+                    yield connection
 
 
 @contextmanager

@@ -6,6 +6,8 @@ the CONTACT row. The claim is inserted first with ``ON CONFLICT DO NOTHING``, so
 concurrent identical request waits on the first one's key and then finds it committed
 and replays it; a crash at any point leaves either both rows or neither.
 
+The write's case event goes in ``casegraph.case_event_outbox`` in the same transaction.
+
 Legacy conventions on write: ids from ``contact_id_seq``, ROW_VERSION 0 on insert and
 +1 on every update, the author's USER_ID and London wall time in the four audit
 columns, SOFT_DELETED 0, CONTACT_DATE plus times on the dummy day 1970-01-01.
@@ -20,11 +22,12 @@ from adapters.delius import write_checks as checks
 from adapters.delius.contacts import ContactQueries
 from adapters.delius.database import Database, primary_reads, translate_errors
 from adapters.delius.decode import text
+from adapters.delius.events_feed.outbox import announce
 from adapters.delius.write_checks import Connection, Problems
 from adapters.delius.write_contact import Refused, insert_contact
 from adapters.errors import BackendUnavailable
 from adapters.queries import Author, ContactDraft, OutcomeDraft, WriteClaim
-from adapters.records import ContactRecord, ProblemCode, WriteProblem, WriteResult
+from adapters.records import CaseEventType, ContactRecord, ProblemCode, WriteProblem, WriteResult
 
 _CLAIM = """
 INSERT INTO casegraph.idempotency
@@ -82,6 +85,8 @@ class WriteQueries(ContactQueries):
 
         async def work(conn: Connection, contact_id: int) -> None:
             await insert_contact(conn, contact_id, offender_id, draft, author)
+            booked = CaseEventType.APPOINTMENT_BOOKED if draft.appointment else None
+            await announce(conn, claim.crn, booked or CaseEventType.CASE_NOTE_ADDED, contact_id)
 
         return await self._exactly_once(claim, None, work)
 
@@ -92,6 +97,8 @@ class WriteQueries(ContactQueries):
 
         async def work(conn: Connection, contact_id: int) -> None:
             await _update_outcome(conn, draft, author)
+            recorded = CaseEventType.APPOINTMENT_OUTCOME_RECORDED
+            await announce(conn, claim.crn, recorded, contact_id)
 
         return await self._exactly_once(claim, draft.contact_id, work)
 

@@ -2,7 +2,8 @@
 
 Every request is counted per operation, then passes the injected faults (latency, hang, 429,
 503), then bearer authentication, then the handler. ``X-Correlation-Id`` is echoed on every
-response. A CRN this CRC does not hold gets the same 404 as an unknown one.
+response. A CRN this CRC does not hold gets the same 404 as an unknown one. Case events pushed
+by Case Graph arrive at ``/webhooks/case-events`` (``sandbox/crc/webhooks.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sandbox.crc.dataset import CrcDataset
 from sandbox.crc.faults import FaultState
 from sandbox.crc.problems import invalid_parameter, problem
 from sandbox.crc.tokens import ClientCredentials, TokenStore, issue_token
+from sandbox.crc.webhooks import CONTROL_PATH, RECEIVE_PATH, RECEIVED_PATH, WebhookInbox
 from sandbox.traceparents import TraceparentLog
 
 BASE_PATH = "/partner/v1"
@@ -42,6 +44,7 @@ class CrcStandIn:
         self.tokens = TokenStore(credentials)
         self.cursors = CursorCodec(secrets.token_bytes(32))
         self.traceparents = TraceparentLog()
+        self.inbox = WebhookInbox()
         routes = [
             Route(
                 f"{BASE_PATH}/oauth/token",
@@ -67,6 +70,13 @@ class CrcStandIn:
                 self._guarded("getUnpaidWork", self._unpaid_work),
             ),
             Route("/_control", self._control, methods=["GET", "POST"]),
+            Route(
+                RECEIVE_PATH,
+                self._guarded("receiveWebhook", self.inbox.receive, False),
+                methods=["POST"],
+            ),
+            Route(RECEIVED_PATH, self.inbox.listing),
+            Route(CONTROL_PATH, self.inbox.control, methods=["POST"]),
         ]
         self.app: ASGIApp = _EchoCorrelationId(Starlette(routes=routes))
 

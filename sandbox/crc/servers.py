@@ -21,6 +21,7 @@ from sandbox.crc.app import BASE_PATH, CrcStandIn
 from sandbox.crc.dataset import CrcDataset
 from sandbox.crc.faults import FaultState
 from sandbox.crc.tokens import ClientCredentials
+from sandbox.crc.webhooks import RECEIVE_PATH, WebhookInbox
 
 _START_TIMEOUT_SECONDS = 10.0
 
@@ -41,6 +42,16 @@ class CrcInstance:
     def url(self) -> str:
         """The base URL, including the contract's base path."""
         return f"http://{self.host}:{self.port}{BASE_PATH}"
+
+    @property
+    def webhook_url(self) -> str:
+        """Where this CRC receives case events."""
+        return f"http://{self.host}:{self.port}{RECEIVE_PATH}"
+
+    @property
+    def inbox(self) -> WebhookInbox:
+        """The case events this CRC has received (same process, no HTTP needed)."""
+        return self.stand_in.inbox
 
     @property
     def faults(self) -> FaultState:
@@ -64,12 +75,15 @@ class CrcServers:
         return self.instances[provider_code]
 
     def registry(self) -> dict[str, dict[str, str]]:
-        """The CRC registry as a dict: provider code to url, clientId and clientSecret."""
+        """The CRC registry as a dict: provider code to url, clientId, clientSecret, and
+        the webhook receiver's webhookUrl and webhookSecret."""
         return {
             code: {
                 "url": instance.url,
                 "clientId": instance.credentials.client_id,
                 "clientSecret": instance.credentials.client_secret,
+                "webhookUrl": instance.webhook_url,
+                "webhookSecret": instance.stand_in.inbox.secret,
             }
             for code, instance in sorted(self.instances.items())
         }

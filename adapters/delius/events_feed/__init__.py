@@ -1,0 +1,1 @@
+"""Case events captured from nDelius by logical decoding, and the feed they are stored in."""
