@@ -92,14 +92,16 @@ class RequestMetrics(SchemaExtension):
         self._names = names
 
     def on_operation(self) -> Iterator[None]:
+        """Time the operation; record it once it has a result.
+
+        ``answered_by`` is set afresh here (each request runs in a task of its own, so
+        nothing carries over), never reset: an operation abandoned mid-way may have its
+        generator closed later, in another context, where a reset would fail.
+        """
         started = time.perf_counter()
-        token = answered_by.set("graphql-core")
-        try:
-            yield
-        finally:
-            executor = answered_by.get()
-            answered_by.reset(token)
-            self._record(executor, time.perf_counter() - started)
+        answered_by.set("graphql-core")
+        yield
+        self._record(answered_by.get(), time.perf_counter() - started)
 
     def _record(self, executor: str, seconds: float) -> None:
         context = self.execution_context
