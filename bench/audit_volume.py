@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import random
 import statistics
 import time
@@ -36,6 +37,8 @@ from sandbox.ndelius.load import load_contract
 from sandbox.postgres import TemporaryPostgres
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+MEASURED = Path(__file__).with_name("audit_volume.json")
+"""Every stage measured so far, by size: the section is rendered from all of them."""
 HEADING = "## Audit trail at volume"
 PEOPLE = 250_000
 MONTHS = 12
@@ -118,7 +121,9 @@ async def _drop_indexes(connection: asyncpg.Connection) -> list[str]:
     return [
         "SET maintenance_work_mem = '1GB'",
         f"ALTER TABLE casegraph.audit_event ADD CONSTRAINT {key['conname']} {key['definition']}",
-        *(index["indexdef"] for index in indexes),
+        # pg_indexes shows a partitioned index as ``ON ONLY`` the parent, which would
+        # build no partition's index: build them all.
+        *(index["indexdef"].replace(" ON ONLY ", " ON ") for index in indexes),
     ]
 
 
@@ -166,6 +171,7 @@ async def measure(dsn: str, total: int, generate_seconds: float) -> dict[str, ob
         await delius.aclose()
     execution = json.loads(plan)[0]["Execution Time"] if isinstance(plan, str) else 0.0
     return {
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "rows": total,
         "generate_s": generate_seconds,
         "insert_mean": statistics.fmean(inserts),
@@ -184,8 +190,10 @@ def render(stages: list[dict[str, object]], started: str) -> str:
     lines = [
         HEADING,
         "",
-        f"`python -m bench.audit_volume`, run {started} on this machine (2 cores, PostgreSQL "
-        "on loopback, fsync off). `casegraph.audit_event` partitioned by month; rows "
+        f"`python -m bench.audit_volume`, last run {started} on this machine (2 cores shared "
+        "with other work, PostgreSQL on loopback, fsync off); each row says when it was "
+        "measured (`--measure DSN` measures a database an earlier run filled). "
+        "`casegraph.audit_event` partitioned by month; rows "
         f"generated in PostgreSQL over {MONTHS} months for {PEOPLE:,} CRNs. One request's "
         f"audit write (1 row, `record_audit`) timed {INSERTS:,} times from the client; the "
         f"read behind `casegraph audit --crn` (newest 100) for {READS} random CRNs, warm "
@@ -193,18 +201,25 @@ def render(stages: list[dict[str, object]], started: str) -> str:
         f"{BULK_ABOVE:,} rows load them without the key and indexes and build those after, "
         "as a restore would; the first stage maintains them row by row.",
         "",
-        "| audit rows | partitions | table + indexes | generated (and indexed) in | insert mean | "
+        "| audit rows | measured | partitions | table + indexes | generated (and indexed) in | "
+        "insert mean | "
         "insert p50 | insert p99 | `audit --crn` p50 | `audit --crn` p99 | "
         "PostgreSQL execution of that read |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in stages:
         lines.append(
-            f"| {s['rows']:,} | {s['partitions']} | {s['size']} | {s['generate_s']:.0f} s "
+            f"| {s['rows']:,} | {s['measured_at']} | {s['partitions']} | {s['size']} "
+            f"| {_seconds(s['generate_s'])} "
             f"| {s['insert_mean']:.2f} ms | {s['insert_p50']:.2f} ms | {s['insert_p99']:.2f} ms "
             f"| {s['read_p50']:.2f} ms | {s['read_p99']:.2f} ms | {s['read_server']:.2f} ms |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _seconds(value: object) -> str:
+    number = float(str(value))
+    return "earlier" if math.isnan(number) else f"{number:.0f} s"
 
 
 async def run(stages: list[int]) -> list[dict[str, object]]:
@@ -225,14 +240,39 @@ async def run(stages: list[int]) -> list[dict[str, object]]:
     return measured
 
 
+async def measure_existing(dsn: str) -> list[dict[str, object]]:
+    """Measure a database this bench filled earlier, at the size it has."""
+    connection = await asyncpg.connect(dsn, command_timeout=None)
+    try:
+        total = await connection.fetchval("SELECT count(*) FROM casegraph.audit_event")
+    finally:
+        await connection.close()
+    return [await measure(dsn, int(total), float("nan"))]
+
+
+def remembered(stages: list[dict[str, object]]) -> list[dict[str, object]]:
+    """These stages merged into the ones kept in ``MEASURED`` (the same size replaced)."""
+    kept = json.loads(MEASURED.read_text()) if MEASURED.exists() else []
+    by_rows = {int(stage["rows"]): stage for stage in kept} | {
+        int(str(stage["rows"])): stage for stage in stages
+    }
+    merged = [by_rows[rows] for rows in sorted(by_rows)]
+    MEASURED.write_text(json.dumps(merged, indent=1, default=str) + "\n")
+    return merged
+
+
 def main() -> int:
-    """Measure and write the section."""
+    """Measure and write the section (with the stages measured before, kept in MEASURED)."""
     parser = argparse.ArgumentParser(prog="python -m bench.audit_volume", description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 100_000_000])
+    parser.add_argument("--measure", metavar="DSN", help="measure a database filled earlier")
     args = parser.parse_args()
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    stages = asyncio.run(run(sorted(args.rows)))
-    write_section(RESULTS, render(stages, started), HEADING)
+    if args.measure:
+        stages = asyncio.run(measure_existing(args.measure))
+    else:
+        stages = asyncio.run(run(sorted(args.rows)))
+    write_section(RESULTS, render(remembered(stages), started), HEADING)
     return 0
 
 
