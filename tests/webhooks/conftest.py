@@ -23,7 +23,7 @@ from api.settings import Secret, Settings, parse_crc_registry
 from sandbox.crc import CrcServers, build_datasets, facts_from_delius, start_crc_servers
 from tests.conftest import seeded_cluster
 
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
