@@ -43,6 +43,23 @@ def postgres() -> Iterator[TemporaryPostgres]:
         yield database
 
 
+@contextlib.contextmanager
+def seeded_cluster(offenders: int, seed: int, *, durable: bool = False) -> Iterator[str]:
+    """A cluster of its own, loaded with the contract, seeded small and migrated; its DSN.
+
+    For tests that kill servers, or need a replication slot, or empty queues, of their own.
+    """
+    with TemporaryPostgres("ndelius", durable=durable) as database:
+
+        async def prepare() -> None:
+            await load_contract(database.dsn)
+            await seed_database(database.dsn, offenders=offenders, seed=seed)
+            await migrate(database.dsn)
+
+        asyncio.run(prepare())
+        yield database.dsn
+
+
 async def create_database(cluster: TemporaryPostgres, name: str) -> str:
     """Create an empty database in the cluster and return its DSN."""
     connection = await asyncpg.connect(cluster.dsn)

@@ -19,29 +19,19 @@ import asyncpg
 import pytest
 
 from adapters.delius import DeliusAdapter
-from adapters.delius.migrate import migrate
 from api.settings import Secret, Settings, parse_crc_registry
 from sandbox.crc import CrcServers, build_datasets, facts_from_delius, start_crc_servers
-from sandbox.ndelius.load import load_contract
-from sandbox.ndelius.seed import seed_database
-from sandbox.postgres import TemporaryPostgres
+from tests.conftest import seeded_cluster
 
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
 def webhook_dsn() -> Iterator[str]:
     """A small seeded nDelius in a cluster of this module's own: its feed, queues and
     replication slot (slot names are per cluster) start empty."""
-    with TemporaryPostgres("ndelius") as database:
-
-        async def prepare() -> None:
-            await load_contract(database.dsn)
-            await seed_database(database.dsn, offenders=150, seed=5)
-            await migrate(database.dsn)
-
-        asyncio.run(prepare())
-        yield database.dsn
+    with seeded_cluster(offenders=150, seed=5) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

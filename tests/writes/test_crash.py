@@ -18,12 +18,8 @@ import asyncpg
 import httpx
 import pytest
 
-from adapters.delius.migrate import migrate
 from api.settings import Secret, Settings
-from sandbox.ndelius.load import load_contract
-from sandbox.ndelius.seed import seed_database
-from sandbox.postgres import TemporaryPostgres
-from tests.conftest import Tokens
+from tests.conftest import Tokens, seeded_cluster
 from tests.server_process import ServerProcess, start_server
 from tests.writes.conftest import NOTE, WRITER_ROLES, Case, cases
 
@@ -35,15 +31,8 @@ CONCURRENCY = 16
 @pytest.fixture(scope="module")
 def durable() -> Iterator[str]:
     """A durable (fsync on) cluster, loaded and seeded small."""
-    with TemporaryPostgres("ndelius", durable=True) as database:
-
-        async def prepare() -> None:
-            await load_contract(database.dsn)
-            await seed_database(database.dsn, offenders=40, seed=11)
-            await migrate(database.dsn)
-
-        asyncio.run(prepare())
-        yield database.dsn
+    with seeded_cluster(offenders=40, seed=11, durable=True) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

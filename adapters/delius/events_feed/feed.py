@@ -64,10 +64,18 @@ class CaseEventFeed:
         crns: Sequence[str] | None = None,
         provider_code: str | None = None,
     ) -> list[CaseEventRecord]:
-        """Stored events after a position, in feed order (see ``store.events_after``)."""
-        return await store.events_after(
-            self._db, position, limit, types=types, crns=crns, provider_code=provider_code
+        """Up to ``limit`` events after ``position`` in feed order; ``provider_code`` keeps
+        only those a partner of that provider may receive (the audience rule's first step,
+        in SQL, so a partner's page is not filled by reading everyone's events)."""
+        rows = await self._db.fetch(
+            store.AFTER,
+            position,
+            list(types) if types is not None else None,
+            list(crns) if crns is not None else None,
+            provider_code,
+            limit,
         )
+        return [store.record_of(row) for row in rows]
 
     async def last_position(self) -> int:
         """The newest stored position: where a subscription without a cursor starts."""

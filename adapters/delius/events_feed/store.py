@@ -40,7 +40,7 @@ ON CONFLICT (slot_name) DO UPDATE SET stored_lsn = EXCLUDED.stored_lsn, updated_
 """
 _COLUMNS = """position, event_id, crn, event_type, occurred_at, provider_code,
     previous_provider_code, envelope::text AS envelope, stored_at"""
-_AFTER = f"""
+AFTER = f"""
 SELECT {_COLUMNS} FROM casegraph.case_event
 WHERE position > $1
   AND ($2::text[] IS NULL OR event_type = ANY($2::text[]))
@@ -90,28 +90,6 @@ async def store(
         if stored:
             await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(start + len(drafts)))
     return stored
-
-
-async def events_after(
-    db: Database,
-    position: int,
-    limit: int,
-    *,
-    types: Sequence[str] | None = None,
-    crns: Sequence[str] | None = None,
-    provider_code: str | None = None,
-) -> list[CaseEventRecord]:
-    """Up to ``limit`` events after ``position`` in feed order; ``provider_code`` keeps only
-    those a partner of that provider may receive (the audience rule, pre-filtered in SQL)."""
-    rows = await db.fetch(
-        _AFTER,
-        position,
-        list(types) if types is not None else None,
-        list(crns) if crns is not None else None,
-        provider_code,
-        limit,
-    )
-    return [record_of(row) for row in rows]
 
 
 async def last_position(db: Database) -> int:
