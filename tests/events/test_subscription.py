@@ -221,7 +221,7 @@ async def test_a_limited_case_never_reaches_a_subscriber_who_may_not_read_it(
 
 async def test_the_capture_lag_is_exposed_to_prometheus(live: ServerProcess) -> None:
     async with httpx.AsyncClient(base_url=live.base_url, timeout=10) as http:
-        text = (await http.get("/metrics/prometheus")).text
+        text = (await http.get("/metrics")).text
     [line] = [
         x for x in text.splitlines() if x.startswith("casegraph_case_event_capture_lag_seconds ")
     ]

@@ -267,7 +267,7 @@ async def test_delivery_metrics_are_exposed_to_prometheus(
 ) -> None:
     app = create_app(settings, backends=Backends(delius=delius))
     async with in_process(app) as http:
-        response = await http.get("/metrics/prometheus")
+        response = await http.get("/metrics")
     assert response.status_code == 200
     assert "# TYPE casegraph_webhook_deliveries_total counter" in response.text
     assert "# TYPE casegraph_webhook_delivery_latency_seconds histogram" in response.text
