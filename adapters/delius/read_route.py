@@ -32,7 +32,7 @@ READ_ROUTE = Counter(
 REPLICA_LAG = Gauge(
     "casegraph_delius_replica_lag_seconds",
     "The read replica's last measured lag behind the primary (-1: not measurable).",
-    multiprocess_mode="max",
+    multiprocess_mode="livemax",
 )
 
 _LAG_SQL = """

@@ -50,6 +50,7 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)
 LAG = Gauge(
     "casegraph_case_event_capture_lag_seconds",
     "Seconds from the commit in nDelius of the last captured change to its storage as an event",
+    multiprocess_mode="livemax",  # only the process holding the capture lease sets it
 )
 log = logging.getLogger("casegraph.events.capture")
 
