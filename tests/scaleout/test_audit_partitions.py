@@ -18,7 +18,7 @@ from sandbox.ndelius.load import load_contract
 from sandbox.postgres import TemporaryPostgres
 from tests.conftest import create_database
 
-BEFORE_PARTITIONS = "0005_cluster_jobs"
+BEFORE_PARTITIONS = "0007_cluster_jobs"
 OLD_ROW = """
 INSERT INTO casegraph.audit_event (occurred_at, username, client_id, provider, operation_name,
                                    document_hash, crn, outcome, correlation_id)
@@ -49,7 +49,7 @@ async def upgraded(postgres: TemporaryPostgres) -> AsyncIterator[Upgraded]:
     try:
         for n, when in enumerate([datetime(2025, 3, 14, 9, tzinfo=UTC)] * 2 + [datetime.now(UTC)]):
             await connection.execute(OLD_ROW, when, "X000001", f"old-{n}")
-        assert await migrate(dsn) == ["0006_audit_partitions"]
+        assert await migrate(dsn) == ["0008_audit_partitions"]
         yield Upgraded(dsn, connection)
     finally:
         await connection.close()
