@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,20 +21,9 @@ import uvicorn
 from api.cli_errors import CommandError, explain, where
 from api.cli_setup import check_before_serving, keys_create
 from api.deliveries_cli import add_deliveries_command
-from api.local_demo import running_demo
+from api.local_demo import command_dsn
 from api.metrics_dir import metrics_shared_by_workers
-from api.settings import PREFIX, Settings, SettingsError
-
-_DSN_VARIABLE = f"{PREFIX}DELIUS_DSN"
-
-
-def _delius_dsn(args: argparse.Namespace) -> str:
-    """The configured DSN, else the running demo's, else the default; remembered for errors."""
-    settings = Settings.from_env()
-    demo = None if _DSN_VARIABLE in os.environ else running_demo()
-    dsn = demo.dsn if demo is not None else settings.delius_dsn.value
-    args.resolved_dsn = dsn
-    return dsn
+from api.settings import Settings, SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -93,7 +81,7 @@ def _seed(args: argparse.Namespace) -> int:
     from sandbox.ndelius.load import load_contract
     from sandbox.ndelius.seed import seed_database
 
-    dsn = args.dsn or _delius_dsn(args)
+    dsn = args.dsn or command_dsn(args)
     args.resolved_dsn = dsn
 
     async def run() -> None:
@@ -117,7 +105,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from adapters.delius.migrate import migrate
 
-    applied = asyncio.run(migrate(_delius_dsn(args)))
+    applied = asyncio.run(migrate(command_dsn(args)))
     print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
     return 0
 
@@ -125,7 +113,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _refresh_search(args: argparse.Namespace) -> int:
     from adapters.delius.migrate import refresh_search
 
-    asyncio.run(refresh_search(_delius_dsn(args)))
+    asyncio.run(refresh_search(command_dsn(args)))
     return 0
 
 
@@ -159,7 +147,7 @@ def _token(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from adapters.delius import DeliusAdapter
 
-    dsn = _delius_dsn(args)
+    dsn = command_dsn(args)
 
     async def run() -> None:
         delius = await DeliusAdapter.connect(dsn)

@@ -19,7 +19,7 @@ import sys
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from api.settings import Settings
+from api.local_demo import command_dsn
 
 if TYPE_CHECKING:  # the command line imports the adapters only when this command runs
     from adapters.delius.database import Database
@@ -56,17 +56,17 @@ def _start(raw: str) -> int | uuid.UUID:
         ) from None
 
 
-async def _queue() -> tuple[Database, WebhookQueue]:
+async def _queue(args: argparse.Namespace) -> tuple[Database, WebhookQueue]:
     from adapters.delius.database import Database
     from adapters.delius.webhook_queue import WebhookQueue
 
-    database = await Database.connect(Settings.from_env().delius_dsn.value)
+    database = await Database.connect(command_dsn(args))
     return database, WebhookQueue(database)
 
 
 def _status(args: argparse.Namespace) -> int:
     async def run() -> None:
-        database, queue = await _queue()
+        database, queue = await _queue(args)
         try:
             summaries = await queue.summary()
             dead = await queue.dead(args.partner, args.limit)
@@ -99,7 +99,7 @@ def _replay(args: argparse.Namespace) -> int:
     from adapters.delius.events_feed.store import position_of
 
     async def run() -> int | None:
-        database, queue = await _queue()
+        database, queue = await _queue(args)
         try:
             start = args.start
             if isinstance(start, uuid.UUID):

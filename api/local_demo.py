@@ -11,10 +11,13 @@ names, and the commands ignore it because its process is gone.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from api.settings import PREFIX, Settings
 
 STATE_FILE = Path(".casegraph") / "demo.json"
 
@@ -79,3 +82,13 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def command_dsn(args: argparse.Namespace) -> str:
+    """The DSN a command uses: ``CASEGRAPH_DELIUS_DSN`` if set, else the running demo's,
+    else the default. It is remembered on ``args`` so a failure can name the database."""
+    settings = Settings.from_env()
+    demo = None if f"{PREFIX}DELIUS_DSN" in os.environ else running_demo()
+    dsn = demo.dsn if demo is not None else settings.delius_dsn.value
+    args.resolved_dsn = dsn
+    return dsn

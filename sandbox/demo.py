@@ -159,7 +159,7 @@ def _activity_banner(every: float, registry: dict[str, dict[str, str]]) -> str:
             "transfers between CRCs), by plain SQL as nDelius would. Watch the events arrive:",
             "  in GraphiQL:  subscription { caseEvents { node { eventType crn occurredAt } } }",
             f"  at {first}:       curl {received}",
-            "  the queues:   casegraph deliveries   (with CASEGRAPH_DELIUS_DSN set)",
+            "  the queues:   casegraph deliveries   (from this folder)",
         ]
     )
 

@@ -1,7 +1,8 @@
 """Run from the demo's folder, every command uses the demo's database with nothing exported.
 
 The demo's PostgreSQL listens on a random port; the demo records it in its folder, and
-``audit``, ``migrate``, ``refresh-search``, ``seed`` and ``token`` find it there.
+``audit``, ``deliveries``, ``migrate``, ``refresh-search``, ``seed`` and ``token`` find it
+there.
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ def test_a_token_minted_beside_the_demo_reads_a_case_and_audit_lists_the_read(
     assert audit.returncode == 0, audit.stderr
     assert "client=cli-test" in audit.stdout
     assert "operation=Look" in audit.stdout
+
+
+def test_deliveries_lists_the_demos_webhook_queues(demo: tuple[RunningDemo, DemoState]) -> None:
+    running, _ = demo
+    listed = casegraph(running.folder, "deliveries")
+    assert listed.returncode == 0, listed.stderr
+    header, *partners = listed.stdout.splitlines()
+    assert header.split()[:5] == ["partner", "position", "pending", "delivered", "dead"]
+    assert {line.split()[0] for line in partners if line[:1] == "C"} >= {"C01", "C02"}
 
 
 def test_seed_reaches_the_demos_database(demo: tuple[RunningDemo, DemoState]) -> None:
