@@ -31,4 +31,5 @@ def draw_up_front(strategy: st.SearchStrategy[T], *, fixed_seed: int, examples: 
         drawn.append(value)
 
     draw()
+    assert drawn, "hypothesis drew no example: the strategy rejects everything"
     return drawn

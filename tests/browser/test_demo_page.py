@@ -6,22 +6,34 @@ from the address, and the overview it opens on answers from nDelius, OASys and a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, WebSocket
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.demo.running import RunningDemo, ready_demo
+from api.local_demo import DemoState
+from sandbox.activity import book_appointment, find_case
+from tests.demo.running import RunningDemo, casegraph, ready_demo
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDemo]:
-    with ready_demo(tmp_path_factory.mktemp("browser-demo")) as (running, _):
-        yield running
+def demo_and_state(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RunningDemo, DemoState]]:
+    with ready_demo(tmp_path_factory.mktemp("browser-demo")) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def demo(demo_and_state: tuple[RunningDemo, DemoState]) -> RunningDemo:
+    return demo_and_state[0]
 
 
 HEADERS_HOLD_A_TOKEN = (
@@ -94,3 +106,60 @@ def test_the_sign_in_code_works_once(demo: RunningDemo, page: Page) -> None:
     hint = page.locator("#casegraph-hint")
     hint.wait_for(state="visible")
     assert "used already" in hint.inner_text()
+
+
+SUBSCRIPTION = "subscription Live { caseEvents { node { eventType crn } } }"
+
+
+async def _book_an_appointment(dsn: str) -> str:
+    """An appointment booked on a case by plain SQL, as nDelius would; the case's CRN."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        offender_id, crn = await find_case(connection)
+        await book_appointment(connection, offender_id)
+    finally:
+        await connection.close()
+    return crn
+
+
+def test_graphiql_runs_the_case_events_subscription_live(
+    demo_and_state: tuple[RunningDemo, DemoState], page: Page
+) -> None:
+    running, state = demo_and_state
+    minted = casegraph(running.folder, "token", "--user", "jbloggs")
+    assert minted.returncode == 0, minted.stderr
+    sockets: list[WebSocket] = []
+    page.on("websocket", sockets.append)
+    page.goto(f"http://127.0.0.1:{state.api_port}/graphql")
+    page.get_by_text("Headers", exact=True).click()
+    _set_editor(
+        page,
+        ".graphiql-editor-tool .CodeMirror",
+        json.dumps({"Authorization": f"Bearer {minted.stdout.strip()}"}),
+    )
+    _set_editor(page, ".graphiql-query-editor .CodeMirror", SUBSCRIPTION)
+    page.locator(".graphiql-execute-button").click()
+    # A subscription starts at the newest event when the server takes it, so a change made
+    # before then is not shown: book appointments until one arrives (each is a new event).
+    arrived = None
+    for _attempt in range(10):
+        crn = asyncio.run(_book_an_appointment(state.dsn))
+        try:
+            page.wait_for_function(
+                "crn => document.querySelector('.result-window .CodeMirror')"
+                ".CodeMirror.getValue().includes(crn)",
+                arg=crn,
+                timeout=6_000,
+            )
+        except PlaywrightTimeout:
+            continue
+        arrived = crn
+        break
+    assert arrived is not None, "no event reached GraphiQL's result pane"
+    shown = json.loads(_editor_text(page, ".result-window .CodeMirror"))
+    assert shown["data"]["caseEvents"]["node"]["eventType"] == "probation-case.appointment.booked"
+    assert [socket.url for socket in sockets] == [f"ws://127.0.0.1:{state.api_port}/graphql"]
+
+
+def _set_editor(page: Page, selector: str, value: str) -> None:
+    page.locator(selector).first.evaluate("(e, value) => e.CodeMirror.setValue(value)", value)

@@ -15,6 +15,7 @@ from adapters.delius.events_feed.capture import Capture, CaptureOptions
 
 
 def main() -> None:
+    assert len(sys.argv) in (2, 3), "usage: python -m tests.events.capture_process DSN [STOP_AT]"
     dsn = sys.argv[1]
     stop_at = sys.argv[2] if len(sys.argv) > 2 else None
 

@@ -18,4 +18,5 @@ def crns_known_everywhere(oasys: OasysServer, crcs: CrcServers, per_crc: int = 2
     for code in sorted(crcs.instances):
         held = sorted(crcs.instances[code].stand_in.dataset.cases)
         found.extend([crn for crn in held if oasys.state.dataset.get(crn)][:per_crc])
+    assert found, "no CRC-held case has an OASys assessment: the seed is too small"
     return found

@@ -50,6 +50,7 @@ async def serving(
     settings: Settings, extra: Mapping[str, str], headers: dict[str, str], *, workers: int = 1
 ) -> AsyncIterator[ServerProcess]:
     """``casegraph serve --workers N`` on a free port, ready; stopped on the way out."""
+    assert workers >= 1, "serve runs at least one worker"
     server = _spawn(settings, extra, workers)
     try:
         await _until_ready(server, headers)

@@ -140,8 +140,31 @@ query CaseOverview($crn: ID!) {
   }
 
   const fetchURL = window.location.pathname;
+  const socketURL =
+    (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host + fetchURL;
+  // Subscriptions (caseEvents) run over graphql-transport-ws; GraphiQL's own fetcher sends
+  // the Headers tab as connection_init's payload, where the server authenticates them.
+  const subscriptionFetcher = GraphiQL.createFetcher({ url: fetchURL, subscriptionUrl: socketURL });
+
+  function isSubscription(params, options) {
+    const document = options && options.documentAST;
+    if (!document) {
+      return false;
+    }
+    return document.definitions.some(
+      (definition) =>
+        definition.kind === "OperationDefinition" &&
+        definition.operation === "subscription" &&
+        (!params.operationName ||
+          (definition.name && definition.name.value === params.operationName)),
+    );
+  }
 
   async function fetcher(params, options) {
+    if (isSubscription(params, options)) {
+      hideHint();
+      return subscriptionFetcher(params, options);
+    }
     const headers = Object.assign(
       { "content-type": "application/json", accept: "application/json" },
       (options && options.headers) || {},
