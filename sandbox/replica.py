@@ -61,9 +61,26 @@ class TemporaryReplica(TemporaryPostgres):
     def _create_database(self) -> None:
         """The database came with the clone; a standby cannot create one anyway."""
 
-    async def pause_replay(self) -> None:
-        """Stop applying WAL: the standby falls behind from the primary's next write."""
+    async def pause_replay(self, within: float = _CATCH_UP_SECONDS) -> None:
+        """Stop applying WAL: the standby falls behind from the primary's next write.
+
+        A pause is only requested until the standby next looks at WAL, so the primary
+        writes a little (one synchronous commit) until the standby says it is paused.
+        """
         await self._execute("SELECT pg_wal_replay_pause()")
+        standby = await asyncpg.connect(self.dsn, timeout=10)
+        primary = await asyncpg.connect(self.primary.dsn, timeout=10)
+        try:
+            await primary.execute("SET synchronous_commit = on")
+            deadline = time.monotonic() + within
+            while await standby.fetchval("SELECT pg_get_wal_replay_pause_state()") != "paused":
+                if time.monotonic() > deadline:
+                    raise PostgresError(f"the standby did not pause within {within:.0f}s")
+                await primary.fetchval("SELECT pg_current_xact_id()")
+                await asyncio.sleep(0.05)
+        finally:
+            await primary.close()
+            await standby.close()
 
     async def resume_replay(self) -> None:
         """Apply WAL again."""
@@ -73,6 +90,11 @@ class TemporaryReplica(TemporaryPostgres):
         """Wait until the standby has replayed everything the primary has written so far."""
         primary = await asyncpg.connect(self.primary.dsn, timeout=10)
         try:
+            # With synchronous_commit off (the sandbox's default) a commit may not be
+            # written out yet: a synchronous commit of a transaction that wrote WAL (a
+            # logical message) writes out everything before it.
+            await primary.execute("SET synchronous_commit = on")
+            await primary.execute("SELECT pg_logical_emit_message(true, 'casegraph', 'sync')")
             target = await primary.fetchval("SELECT pg_current_wal_lsn()::text")
         finally:
             await primary.close()

@@ -65,6 +65,8 @@ def connect_arguments(options: PoolOptions, application_name: str = "casegraph")
         settings |= {
             "statement_timeout": str(int(options.statement_timeout * 1000)),
             "plan_cache_mode": "force_generic_plan",
+            # Case Graph's own SQL names its schema; this serves SQL that does not.
+            "search_path": "public,casegraph",
         }
     arguments: dict[str, Any] = {
         "timeout": options.connect_timeout,
