@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import asyncpg
@@ -111,6 +112,13 @@ def test_the_sign_in_code_works_once(demo: RunningDemo, page: Page) -> None:
 SUBSCRIPTION = "subscription Live { caseEvents { node { eventType crn } } }"
 
 
+def _booked_by_sql(dsn: str) -> str:
+    """Book an appointment from a thread of its own: Playwright's sync API holds this
+    thread's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _book_an_appointment(dsn)).result(timeout=60)
+
+
 async def _book_an_appointment(dsn: str) -> str:
     """An appointment booked on a case by plain SQL, as nDelius would; the case's CRN."""
     connection = await asyncpg.connect(dsn)
@@ -129,21 +137,24 @@ def test_graphiql_runs_the_case_events_subscription_live(
     minted = casegraph(running.folder, "token", "--user", "jbloggs")
     assert minted.returncode == 0, minted.stderr
     sockets: list[WebSocket] = []
-    page.on("websocket", sockets.append)
+    page.on("websocket", lambda socket: sockets.append(socket))
     page.goto(f"http://127.0.0.1:{state.api_port}/graphql")
     page.get_by_text("Headers", exact=True).click()
     _set_editor(
         page,
-        ".graphiql-editor-tool .CodeMirror",
+        ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror",
         json.dumps({"Authorization": f"Bearer {minted.stdout.strip()}"}),
     )
     _set_editor(page, ".graphiql-query-editor .CodeMirror", SUBSCRIPTION)
+    # GraphiQL takes an edit in after a short debounce (the page then writes it to the URL).
+    page.wait_for_function("() => (new URLSearchParams(location.search).get('q') || '')"
+                           ".startsWith('subscription')")  # fmt: skip
     page.locator(".graphiql-execute-button").click()
     # A subscription starts at the newest event when the server takes it, so a change made
     # before then is not shown: book appointments until one arrives (each is a new event).
     arrived = None
     for _attempt in range(10):
-        crn = asyncio.run(_book_an_appointment(state.dsn))
+        crn = _booked_by_sql(state.dsn)
         try:
             page.wait_for_function(
                 "crn => document.querySelector('.result-window .CodeMirror')"
@@ -155,7 +166,7 @@ def test_graphiql_runs_the_case_events_subscription_live(
             continue
         arrived = crn
         break
-    assert arrived is not None, "no event reached GraphiQL's result pane"
+    assert arrived is not None, _editor_text(page, ".result-window .CodeMirror")
     shown = json.loads(_editor_text(page, ".result-window .CodeMirror"))
     assert shown["data"]["caseEvents"]["node"]["eventType"] == "probation-case.appointment.booked"
     assert [socket.url for socket in sockets] == [f"ws://127.0.0.1:{state.api_port}/graphql"]

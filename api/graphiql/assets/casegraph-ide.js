@@ -151,13 +151,14 @@ query CaseOverview($crn: ID!) {
     if (!document) {
       return false;
     }
-    return document.definitions.some(
-      (definition) =>
-        definition.kind === "OperationDefinition" &&
-        definition.operation === "subscription" &&
-        (!params.operationName ||
-          (definition.name && definition.name.value === params.operationName)),
+    const operations = document.definitions.filter(
+      (definition) => definition.kind === "OperationDefinition",
     );
+    const chosen =
+      operations.length === 1
+        ? operations[0]
+        : operations.find((o) => o.name && o.name.value === params.operationName);
+    return Boolean(chosen) && chosen.operation === "subscription";
   }
 
   async function fetcher(params, options) {
