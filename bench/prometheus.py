@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from sandbox.postgres import free_port
+from sandbox.processes import stop_process
 
 BINARY = shutil.which("prometheus") or "/usr/bin/prometheus"
 CONFIG = """global:
@@ -104,12 +105,7 @@ def prometheus_scraping(target: str) -> Iterator[Prometheus]:
         _until_up(process, f"http://127.0.0.1:{port}", folder)
         yield Prometheus(process, f"http://127.0.0.1:{port}")
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop_process(process, 10)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
 

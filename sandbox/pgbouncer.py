@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from sandbox.postgres import PostgresError, TemporaryPostgres, free_port
+from sandbox.processes import stop_process
 
 _START_SECONDS = 15.0
 
@@ -93,13 +94,8 @@ class TemporaryPgBouncer:
     def stop(self) -> None:
         """Stop PgBouncer (SIGTERM, then SIGKILL) and remove its directory."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        if process is not None:
+            stop_process(process, 10)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None

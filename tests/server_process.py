@@ -25,6 +25,7 @@ from typing import IO
 import httpx
 
 from api.settings import PREFIX, CrcEndpoint, Secret, Settings
+from sandbox.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
@@ -49,17 +50,6 @@ def settings_env(settings: Settings) -> dict[str, str]:
             text = str(value)
         env[f"{PREFIX}{field.name.upper()}"] = text
     return env
-
-
-def stop_process(process: subprocess.Popen[bytes], seconds: float) -> None:
-    """Stop a child if it still runs: SIGTERM, then SIGKILL if it outlives ``seconds``."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(seconds)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(seconds)
 
 
 def _registry_json(endpoints: tuple[CrcEndpoint, ...]) -> str:

@@ -17,6 +17,8 @@ from typing import Self
 
 import httpx
 
+from sandbox.processes import stop_process
+
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 30.0
 
@@ -92,14 +94,7 @@ class Child:
         """SIGTERM, wait up to ``timeout``, then SIGKILL; returns the exit code."""
         if self.process is None:
             return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_SECONDS)
-        return self.process.returncode
+        return stop_process(self.process, timeout)
 
     def kill(self) -> None:
         """SIGKILL: no drain, no goodbye."""

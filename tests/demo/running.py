@@ -20,7 +20,7 @@ from typing import IO
 from api.local_demo import STATE_FILE, DemoState, read_state
 from api.settings import PREFIX
 from sandbox.postgres import free_port
-from tests.server_process import stop_process
+from sandbox.processes import stop_process
 
 READY_SECONDS = 120.0
 STOP_SECONDS = 60.0

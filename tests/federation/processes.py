@@ -22,7 +22,7 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
-from tests.server_process import stop_process
+from sandbox.processes import stop_process
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 STARTUP_SECONDS = 30.0

@@ -16,6 +16,7 @@ import pytest
 
 from adapters.errors import BackendRejected, BackendUnavailable
 from adapters.oasys.records import AssessmentRecord, GroupRiskRecord, ScoreRecord
+from sandbox.processes import stop_process
 from tests.oasys.conftest import ClientFactory
 
 NODE_DIR = Path(__file__).with_name("node")
@@ -45,12 +46,7 @@ def node_url() -> Iterator[str]:
         assert line.startswith("listening"), "the node-soap server did not start"
         yield f"http://127.0.0.1:{int(line.split()[1])}/oasys"
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process, 5)
         if process.stdout is not None:
             process.stdout.close()
 
