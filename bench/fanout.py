@@ -144,7 +144,7 @@ async def run(offenders: int, requests: int, concurrency: int) -> str:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             client_id="bench",
-            roles=(Role.READPARTNER_CASES,),
+            roles=(Role.READ_CASES,),
         )
         delius = await DeliusAdapter.connect(dsn)
         oasys_client = await OasysClient.create(
