@@ -9,7 +9,9 @@ may read a value, lives here so the two can never drift apart:
 3. a page of contacts is asked for with a checked page size and a decoded cursor;
 4. ``activeOnly`` (and ``currentOnly``) keep the records whose flag is set, unless false;
 5. an event's main offence is the one flagged main, the others are additional;
-6. a relation the graph promises but legacy data lacks is an error, not a null.
+6. a relation the graph promises but legacy data lacks is an error, not a null;
+7. a case's partner record comes from the CRC of its current manager's provider, only when
+   that provider is private and its CRC registered (see ``resolvers.partner``).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
+from adapters.crc.records import PartnerCaseRecord
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import AddressRecord, ContactRecord, OffenceRecord
 from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.cursors import contact_position
+from resolvers.managers import current_manager
+from resolvers.partner import Lookahead, partner_case
 from resolvers.viewer import Caller, Role
 
 T = TypeVar("T")
@@ -80,3 +85,19 @@ def required(record: T | None, what: str) -> T:
     if record is None:
         raise LookupError(what)
     return record
+
+
+async def partner_of(
+    context: Context, offender_id: int, crn: str, ahead: Lookahead
+) -> PartnerCaseRecord | None:
+    """What the CRC holding a case records about it: None unless the current manager's
+    provider is private (a CRC) and registered, or when that CRC does not hold the case.
+
+    The provider is already in hand, so ``PartnerCase.provider`` costs no statement.
+    """
+    current = await current_manager(context, offender_id)
+    if current is None or not current.provider.is_private:
+        return None
+    provider = current.provider
+    context.delius.provider_by_code.prime(provider.code, provider)
+    return await partner_case(context.crc, provider.code, crn, ahead)

@@ -8,6 +8,7 @@ field, which then shows ``extensions.code`` UPSTREAM_TIMEOUT or UPSTREAM_UNAVAIL
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 
 from adapters.oasys.port import OasysPort
@@ -37,16 +38,43 @@ class OasysLoaders:
         return KeyLoader(per_key(self.port.assessments))
 
 
-async def risk_of_serious_harm(loaders: OasysLoaders, crn: str) -> RoshRecord | None:
+def rosh_loader(loaders: OasysLoaders | None) -> KeyLoader[str, RoshRecord] | None:
+    """RoSH by CRN; None when no OASys is configured (the field is then null)."""
+    return None if loaders is None else loaders.rosh
+
+
+def predictors_loader(loaders: OasysLoaders | None) -> KeyLoader[str, PredictorsRecord] | None:
+    """Predictor scores by CRN; None when no OASys is configured (the field is then null)."""
+    return None if loaders is None else loaders.predictors
+
+
+def assessments_loader(
+    loaders: OasysLoaders | None,
+) -> KeyLoader[str, tuple[AssessmentRecord, ...]] | None:
+    """Assessments by CRN; None when no OASys is configured (the field is then null)."""
+    return None if loaders is None else loaders.assessments
+
+
+def assessment_list(records: Iterable[AssessmentRecord] | None) -> list[AssessmentRecord]:
+    """The assessments a configured OASys gives: none at all is an empty list, not null."""
+    return list(records or ())
+
+
+async def risk_of_serious_harm(loaders: OasysLoaders | None, crn: str) -> RoshRecord | None:
     """The latest RoSH, or None; an OASys failure becomes a public error on the field."""
-    return await loaders.rosh.load(crn)
+    loader = rosh_loader(loaders)
+    return None if loader is None else await loader.load(crn)
 
 
-async def predictor_scores(loaders: OasysLoaders, crn: str) -> PredictorsRecord | None:
+async def predictor_scores(loaders: OasysLoaders | None, crn: str) -> PredictorsRecord | None:
     """The latest predictor scores, or None; an OASys failure becomes a public error."""
-    return await loaders.predictors.load(crn)
+    loader = predictors_loader(loaders)
+    return None if loader is None else await loader.load(crn)
 
 
-async def assessments(loaders: OasysLoaders, crn: str) -> tuple[AssessmentRecord, ...] | None:
+async def assessments(
+    loaders: OasysLoaders | None, crn: str
+) -> tuple[AssessmentRecord, ...] | None:
     """The assessments, newest first, or None; an OASys failure becomes a public error."""
-    return await loaders.assessments.load(crn)
+    loader = assessments_loader(loaders)
+    return None if loader is None else await loader.load(crn)

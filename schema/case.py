@@ -10,14 +10,14 @@ import strawberry
 from adapters.records import CaseRecord
 from resolvers import risk
 from resolvers.context import Info
-from resolvers.field_rules import contact_page_request, flagged, main_address
+from resolvers.field_rules import contact_page_request, flagged, main_address, partner_of
 from resolvers.managers import current_manager
 from resolvers.policy import CaseView, limited_access, view_of_crn
 from schema.common import CodedValue, coded
 from schema.contacts import Contact, ContactConnection, ContactFilter
 from schema.events import Event
 from schema.manager import OffenderManager
-from schema.partner import PartnerCase, resolve_partner_case
+from schema.partner import PartnerCase, lookahead
 from schema.person import Address, CaseAccess, Identifiers, PersonName
 from schema.registrations import Registration
 from schema.risk import Assessment, PredictorScores, RiskOfSeriousHarm
@@ -140,10 +140,7 @@ class Case:
         "or is unavailable."
     )
     async def risk_of_serious_harm(self, info: Info) -> RiskOfSeriousHarm | None:
-        crn = self.record.crn
-        if info.context.oasys is None:
-            return None
-        record = await risk.risk_of_serious_harm(info.context.oasys, crn)
+        record = await risk.risk_of_serious_harm(info.context.oasys, self.record.crn)
         return None if record is None else RiskOfSeriousHarm.from_record(record)
 
     @strawberry.field(
@@ -151,10 +148,7 @@ class Case:
         "Null when OASys has none or is unavailable."
     )
     async def predictor_scores(self, info: Info) -> PredictorScores | None:
-        crn = self.record.crn
-        if info.context.oasys is None:
-            return None
-        record = await risk.predictor_scores(info.context.oasys, crn)
+        record = await risk.predictor_scores(info.context.oasys, self.record.crn)
         return None if record is None else PredictorScores.from_record(record)
 
     @strawberry.field(
@@ -163,20 +157,20 @@ class Case:
     )
     async def assessments(self, info: Info) -> list[Assessment] | None:
         crn = self.record.crn
-        if info.context.oasys is None:
+        loader = risk.assessments_loader(info.context.oasys)
+        if loader is None:
             return None
-        records = await risk.assessments(info.context.oasys, crn)
-        return [Assessment.from_record(r) for r in records or ()]
+        records = risk.assessment_list(await loader.load(crn))
+        return [Assessment.from_record(r) for r in records]
 
     @strawberry.field(
         description="What the CRC that holds this case records about it. Null when no CRC "
         "holds it or its system is unavailable."
     )
     async def partner(self, info: Info) -> PartnerCase | None:
-        current = await current_manager(info.context, self.record.offender_id)
-        if current is None or not current.provider.is_private:
-            return None
-        return await resolve_partner_case(info, current.provider.code, self.record.crn)
+        record = self.record
+        found = await partner_of(info.context, record.offender_id, record.crn, lookahead(info))
+        return None if found is None else PartnerCase.from_record(found)
 
     @strawberry.field(description="The activity log, newest first, a page at a time.")
     async def contacts(

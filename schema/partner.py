@@ -22,10 +22,7 @@ from adapters.crc.records import (
 )
 from resolvers import partner as load
 from resolvers.context import Info
-from resolvers.errors import bad_input
 from schema.organisation import Provider
-
-MAX_APPOINTMENTS = 100
 
 
 def _loaders(info: Info) -> load.CrcLoaders:
@@ -183,14 +180,6 @@ async def _appointments(
         int | None, strawberry.argument(description="How many to return (default 20, at most 100).")
     ] = 20,
 ) -> list[PartnerAppointment]:
-    if first is None:
-        first = 20
-    if not 0 <= first <= MAX_APPOINTMENTS:
-        raise bad_input(f"first must be between 0 and {MAX_APPOINTMENTS}")
-    if from_ is not None and to is not None and to < from_:
-        raise bad_input("to must not be before from")
-    if first == 0:
-        return []
     records = await load.partner_appointments(
         _loaders(info), root.provider_code, root.crn, date_from=from_, date_to=to, first=first
     )
@@ -230,16 +219,16 @@ class PartnerCase:
     @classmethod
     def from_record(cls, record: PartnerCaseRecord) -> PartnerCase:
         """Build from the adapter's record."""
-        team = None
-        if record.team_code is not None:
-            team = PartnerTeam(code=record.team_code, description=record.team_description or "")
+        team = load.partner_team(record)
         practitioner = record.practitioner
         return cls(
             crn=record.crn,
             provider_code=record.provider_code,
             status=record.status,
             practitioner=PartnerPractitioner.from_record(practitioner) if practitioner else None,
-            team=team,
+            team=None
+            if team is None
+            else PartnerTeam(code=team.code, description=team.description),
             last_updated=record.last_updated,
             spg_version=record.spg_version,
         )
@@ -265,60 +254,17 @@ class PartnerCase:
 async def resolve_partner_case(
     info: Info, provider_code: str | None, crn: str
 ) -> PartnerCase | None:
-    """For ``Case.partner``: the holding CRC's record, or None when no registered CRC holds it.
-
-    None too when Case Graph has no CRC backends configured.
-    """
-    if provider_code is None or info.context.crc is None:
-        return None
-    loaders = _loaders(info)
-    if loaders.knows(provider_code):
-        _prefetch(info, loaders, provider_code, crn)
-    record = await load.partner_case(loaders, provider_code, crn)
+    """A CRC's record of a case, or None when no registered CRC holds it (or Case Graph
+    has no CRC backends). The selected sub-fields' calls start beside its batchGet."""
+    record = await load.partner_case(info.context.crc, provider_code, crn, lookahead(info))
     return PartnerCase.from_record(record) if record is not None else None
 
 
-def _prefetch(info: Info, loaders: load.CrcLoaders, provider_code: str, crn: str) -> None:
-    """Ask the CRC for the partner fields the query selects while its case is being read.
-
-    They would otherwise wait for the case (batchGet) first: two round trips to the CRC one
-    after the other. The loaders cache the calls, so the fields' own loads reuse them; a
-    call for a case the CRC turns out not to hold is answered "not held" and unused.
-    """
-    for selection in info.selected_fields[0].selections:
-        if not isinstance(selection, SelectedField):
-            continue  # fragments: the field loads on its own, a little later
-        if selection.name == "appointments":
-            arguments = selection.arguments
-            first = _count(arguments.get("first", 20))
-            if first is not None and 0 < first <= MAX_APPOINTMENTS:
-                key = (
-                    provider_code,
-                    crn,
-                    _day(arguments.get("from")),
-                    _day(arguments.get("to")),
-                    first,
-                )
-                loaders.appointments.prefetch(key)
-        elif selection.name == "interventions":
-            loaders.interventions.prefetch((provider_code, crn))
-        elif selection.name == "unpaidWork":
-            loaders.unpaid_work.prefetch((provider_code, crn))
-
-
-def _count(value: object) -> int | None:
-    """A selection's count argument: an int from a variable, digits from a literal."""
-    if value is None:
-        return 20
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def _day(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def lookahead(info: Info) -> load.Lookahead:
+    """The calls to start ahead for the partner sub-fields this query selects (fragments
+    are left to their fields, which then load a little later)."""
+    return load.lookahead_of(
+        (selection.name, selection.arguments)
+        for selection in info.selected_fields[0].selections
+        if isinstance(selection, SelectedField)
+    )
