@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
-from executor.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
+from executor.partner_fields import PARTNER_FIELDS
+from executor.risk_fields import RISK_FIELDS
+from executor.specs import Args, Call, Load, Spec, Sync, attributes_of, itself, loaded, merged
 from resolvers import field_rules
 from resolvers.cases import organisation_code
 from resolvers.context import Context
@@ -27,7 +28,7 @@ from resolvers.errors import PublicError
 from resolvers.lists import CaseListPage, caseload_page, search_page
 from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
-from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
+from resolvers.policy import CaseView, view_of, view_of_crn, views_of_crns
 from schema.common import CodedValue
 from schema.contacts import Contact, ContactFilter
 from schema.events import Custody, Event, KeyDate, Offence, Requirement, Sentence
@@ -49,11 +50,7 @@ class ContactSlice(NamedTuple):
     spec: ContactFilterSpec
 
 
-def record(view: CaseView) -> CaseRecord:
-    """The case behind a view, or LIMITED_ACCESS (as ``Case.record`` does)."""
-    if view.message is not None:
-        raise limited_access(view)
-    return view.record
+record = field_rules.visible_record
 
 
 def _offender(view: CaseView, args: Args, context: Context) -> int:
@@ -197,19 +194,6 @@ async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> C
     return await view_of(context, edge[1])
 
 
-def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
-    """The fields of a strawberry type, read as strawberry reads them: each field without a
-    resolver is the record's attribute of the same name (the records and the types share
-    their names); ``resolved`` gives the others, by GraphQL name."""
-    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-    plain: dict[str, Spec] = {
-        f.graphql_name or to_camel_case(f.python_name): attribute(f.python_name)
-        for f in fields
-        if f.base_resolver is None and not is_private(f.type)
-    }
-    return {**plain, **resolved}
-
-
 def _by_id(record: Any, args: Args, context: Context) -> Any:
     return record.id
 
@@ -241,16 +225,18 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "identifiers": Sync(_whole_record),
         "tier": _case_field("tier"),
         "access": itself(),
-        "manager": Load(lambda d: d.managers, _offender, _current),
-        "managerHistory": Load(lambda d: d.managers, _offender, _history),
-        "events": Load(lambda d: d.events, _offender, _filtered("active", "activeOnly")),
+        "manager": Load(lambda c: c.delius.managers, _offender, _current),
+        "managerHistory": Load(lambda c: c.delius.managers, _offender, _history),
+        "events": Load(lambda c: c.delius.events, _offender, _filtered("active", "activeOnly")),
         "registrations": Load(
-            lambda d: d.registrations, _offender, _filtered("active", "activeOnly")
+            lambda c: c.delius.registrations, _offender, _filtered("active", "activeOnly")
         ),
-        "mainAddress": Load(lambda d: d.addresses, _offender, _main_address),
-        "addresses": Load(lambda d: d.addresses, _offender, _filtered("current", "currentOnly")),
-        "nextAppointment": loaded(lambda d: d.next_appointment, _offender),
-        "contacts": Load(lambda d: d.contact_page, _contact_request, _contact_slice),
+        "mainAddress": Load(lambda c: c.delius.addresses, _offender, _main_address),
+        "addresses": Load(
+            lambda c: c.delius.addresses, _offender, _filtered("current", "currentOnly")
+        ),
+        "nextAppointment": loaded(lambda c: c.delius.next_appointment, _offender),
+        "contacts": Load(lambda c: c.delius.contact_page, _contact_request, _contact_slice),
     },
     "PersonName": attributes_of(
         PersonName, middleNames=Sync(lambda r, a, c: list(r.middle_names), safe=True)
@@ -263,11 +249,11 @@ FIELDS: dict[str, dict[str, Spec]] = {
     },
     "CodedValue": attributes_of(CodedValue),
     "OffenderManager": attributes_of(OffenderManager),
-    "Staff": attributes_of(Staff, teams=Load(lambda d: d.teams_by_staff, _by_id, _listed)),
+    "Staff": attributes_of(Staff, teams=Load(lambda c: c.delius.teams_by_staff, _by_id, _listed)),
     "Team": attributes_of(
         Team,
         provider=Load(
-            lambda d: d.provider_by_id,
+            lambda c: c.delius.provider_by_id,
             lambda r, a, c: r.provider_id,
             _required("team without a provider"),
         ),
@@ -275,15 +261,17 @@ FIELDS: dict[str, dict[str, Spec]] = {
     "Provider": attributes_of(Provider),
     "Event": attributes_of(
         Event,
-        mainOffence=Load(lambda d: d.offences, _by_id, _main_offence),
-        additionalOffences=Load(lambda d: d.offences, _by_id, _additional_offences),
-        sentence=loaded(lambda d: d.sentence, _by_id),
+        mainOffence=Load(lambda c: c.delius.offences, _by_id, _main_offence),
+        additionalOffences=Load(lambda c: c.delius.offences, _by_id, _additional_offences),
+        sentence=loaded(lambda c: c.delius.sentence, _by_id),
     ),
     "Offence": attributes_of(Offence),
     "Sentence": attributes_of(
         Sentence,
-        requirements=Load(lambda d: d.requirements, _by_id, _filtered("active", "activeOnly")),
-        custody=loaded(lambda d: d.custody, _by_id),
+        requirements=Load(
+            lambda c: c.delius.requirements, _by_id, _filtered("active", "activeOnly")
+        ),
+        custody=loaded(lambda c: c.delius.custody, _by_id),
     ),
     "Requirement": attributes_of(Requirement),
     "Custody": attributes_of(Custody),
@@ -294,10 +282,10 @@ FIELDS: dict[str, dict[str, Spec]] = {
         Contact,
         id=Sync(lambda r, a, c: str(r.id), safe=True),
         notes=Sync(_notes, safe=True),
-        staff=loaded(lambda d: d.staff_by_id, lambda r, a, c: r.staff_id),
-        team=loaded(lambda d: d.team_by_id, lambda r, a, c: r.team_id),
+        staff=loaded(lambda c: c.delius.staff_by_id, lambda r, a, c: r.staff_id),
+        team=loaded(lambda c: c.delius.team_by_id, lambda r, a, c: r.team_id),
         provider=Load(
-            lambda d: d.provider_by_id,
+            lambda c: c.delius.provider_by_id,
             lambda r, a, c: r.provider_id,
             _required("contact without a provider"),
         ),
@@ -306,7 +294,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "edges": Sync(lambda page, a, c: page.contacts, safe=True),
         "pageInfo": Sync(_page_info, safe=True),
         "totalCount": Load(
-            lambda d: d.contact_count,
+            lambda c: c.delius.contact_count,
             lambda page, a, c: (page.offender_id, page.spec),
             lambda count, k, page, a, c: count or 0,
         ),
@@ -320,3 +308,5 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "endCursor": Sync(lambda p, a, c: p[1], safe=True),
     },
 }
+merged(FIELDS, RISK_FIELDS)
+merged(FIELDS, PARTNER_FIELDS)

@@ -18,6 +18,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -40,7 +41,7 @@ from graphql.language import Visitor
 
 from executor.graph import FIELDS
 from executor.projection import is_option_argument, project
-from executor.specs import Sync
+from executor.specs import Call, Sync
 from executor.tree import LEAF, LEAF_LIST, OBJECT, OBJECT_LIST, FieldPlan, Selection, Shape
 
 
@@ -191,6 +192,8 @@ class _Compiler:
                 details,
             )
             plan.selection = self.selection(inner, sub.grouped_field_set)
+            if isinstance(spec, Call) and spec.for_selection is not None:
+                plan.spec = spec.for_selection(plan.selection)
         return plan
 
 
@@ -204,12 +207,12 @@ def _shape(type_: GraphQLOutputType) -> tuple[Shape, bool, bool, GraphQLOutputTy
         if isinstance(item, GraphQLList):
             raise Unsupported("nested-lists")
         kind = OBJECT_LIST if isinstance(item, GraphQLObjectType) else LEAF_LIST
-        if not isinstance(item, GraphQLObjectType | GraphQLScalarType):
+        if not isinstance(item, GraphQLObjectType | GraphQLScalarType | GraphQLEnumType):
             raise Unsupported(f"type:{item}")
         return kind, non_null, item_non_null, item
     if isinstance(inner, GraphQLObjectType):
         return OBJECT, non_null, False, inner
-    if isinstance(inner, GraphQLScalarType):
+    if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
         return LEAF, non_null, False, inner
     raise Unsupported(f"type:{inner}")
 
@@ -221,6 +224,8 @@ def _serializer(type_: GraphQLOutputType) -> Callable[[Any], Any] | None:
     """None where the record already holds the JSON value (the built-in scalars)."""
     if isinstance(type_, GraphQLScalarType):
         return None if type_.name in _IDENTITY else type_.serialize
+    if isinstance(type_, GraphQLEnumType):
+        return type_.serialize
     return None
 
 

@@ -109,20 +109,27 @@ class Run:
         calls: list[tuple[FieldPlan, Slot, Any]],
         projecting: dict[ProjectedFields, Projecting],
     ) -> None:
-        delius = self.context.delius
+        context = self.context
+        delius = context.delius
         awaited: list[Awaitable[Any]] = []
+        loading: list[tuple[FieldPlan, Pending]] = []
         for plan, pending in loads.items():
             assert isinstance(plan.spec, Load)
-            loader = plan.spec.loader(delius)
+            loader = plan.spec.loader(context)
+            if loader is None:  # its backend is not configured: the field is null
+                for slot, _, _ in pending:
+                    self.complete(slot, plan, None)
+                continue
+            loading.append((plan, pending))
             awaited.append(loader.load_many([key for _, _, key in pending]))
         for projected, cases in projecting.items():
             loader = delius.projected(projected.projection)
             awaited.append(loader.load_many([view.record.offender_id for _, view in cases]))
         awaited.extend(call for _, _, call in calls)
         results = await asyncio.gather(*awaited, return_exceptions=True)
-        for (plan, pending), values in zip(loads.items(), results, strict=False):
+        for (plan, pending), values in zip(loading, results, strict=False):
             self.complete_loads(plan, pending, values)
-        done = len(loads)
+        done = len(loading)
         for (projected, cases), read in zip(projecting.items(), results[done:], strict=False):
             self.complete_projected(projected, cases, read)
         done += len(projecting)

@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
+
 from resolvers.context import Context
-from resolvers.delius_loaders import DeliusLoaders
 from resolvers.loader import KeyLoader
 
 Args = dict[str, Any]
@@ -33,22 +35,30 @@ class Sync:
 class Load:
     """A value from one per-request loader: all sources of a level share one batch.
 
-    ``key`` runs first (it may raise, e.g. LIMITED_ACCESS, exactly where the resolver
-    would); ``then(value, key, source, args, context)`` turns the loaded record into the
-    field's value.
+    ``loader`` picks the request's loader from the context, once per level; None when
+    its backend is not configured, and the field is then null. ``key`` runs first (it
+    may raise, e.g. LIMITED_ACCESS, exactly where the resolver would);
+    ``then(value, key, source, args, context)`` turns the loaded record into the field's
+    value.
     """
 
-    loader: Callable[[DeliusLoaders], KeyLoader[Any, Any]]
+    loader: Callable[[Context], KeyLoader[Any, Any] | None]
     key: Callable[[Any, Args, Context], Hashable]
     then: Callable[[Any, Any, Any, Args, Context], Any]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Call:
-    """A value from an arbitrary coroutine (the root fields, through the access policy)."""
+    """A value from an arbitrary coroutine (the root fields, through the access policy).
+
+    ``for_selection``, when given, makes the call for one compiled sub-selection (a
+    ``Selection``), so what depends on it (which loads to start ahead) is decided once,
+    when compiling, not per request.
+    """
 
     run: Callable[[Any, Args, Context], Awaitable[Any]]
     permission: bool = True
+    for_selection: Callable[[Any], Call] | None = None
 
 
 Spec = Sync | Load | Call
@@ -69,8 +79,30 @@ def itself() -> Sync:
 
 
 def loaded(
-    loader: Callable[[DeliusLoaders], KeyLoader[Any, Any]],
+    loader: Callable[[Context], KeyLoader[Any, Any] | None],
     key: Callable[[Any, Args, Context], Hashable],
 ) -> Load:
     """A field whose value is the loaded record as it is (None when not found)."""
     return Load(loader, key, lambda value, k, source, args, context: value)
+
+
+def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
+    """The fields of a strawberry type, read as strawberry reads them: each field without a
+    resolver is the record's attribute of the same name (the records and the types share
+    their names); ``resolved`` gives the others, by GraphQL name."""
+    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    plain: dict[str, Spec] = {
+        f.graphql_name or to_camel_case(f.python_name): attribute(f.python_name)
+        for f in fields
+        if f.base_resolver is None and not is_private(f.type)
+    }
+    return {**plain, **resolved}
+
+
+def merged(fields: dict[str, dict[str, Spec]], more: dict[str, dict[str, Spec]]) -> None:
+    """Add another module's specs to the graph's, type by type (a field is added once)."""
+    for type_name, specs in more.items():
+        known = fields.setdefault(type_name, {})
+        if known.keys() & specs.keys():
+            raise ValueError(f"{type_name}: fields specified twice")
+        known.update(specs)

@@ -4,6 +4,7 @@
 records into answers; whatever decides *which* records a field shows, or whether a caller
 may read a value, lives here so the two can never drift apart:
 
+0. a limited-access case shows only its CRN and access standing, every other field fails;
 1. the main address is the current address whose status is ``M``;
 2. a sensitive contact's notes are shown only to callers with ``READ_SENSITIVE``;
 3. a page of contacts is asked for with a checked page size and a decoded cursor;
@@ -21,17 +22,26 @@ from typing import TypeVar
 
 from adapters.crc.records import PartnerCaseRecord
 from adapters.queries import ContactFilterSpec, ContactPageRequest
-from adapters.records import AddressRecord, ContactRecord, OffenceRecord
+from adapters.records import AddressRecord, CaseRecord, ContactRecord, OffenceRecord
 from resolvers.cases import checked_page_size
 from resolvers.context import Context
 from resolvers.cursors import contact_position
 from resolvers.managers import current_manager
 from resolvers.partner import Lookahead, partner_case
+from resolvers.policy import CaseView, limited_access
 from resolvers.viewer import Caller, Role
 
 T = TypeVar("T")
 
 MAIN_ADDRESS_STATUS = "M"
+
+
+def visible_record(view: CaseView) -> CaseRecord:
+    """The case behind a view, for a field the caller may see; LIMITED_ACCESS otherwise
+    (the caller then sees only the CRN and the access standing)."""
+    if view.message is not None:
+        raise limited_access(view)
+    return view.record
 
 
 def main_address(addresses: Iterable[AddressRecord] | None) -> AddressRecord | None:

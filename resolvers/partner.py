@@ -94,6 +94,13 @@ async def _appointments(port: CrcPort, key: AppointmentsKey) -> Appointments | N
     return await port.appointments(code, crn, date_from=start, date_to=end, limit=limit)
 
 
+def configured(loaders: CrcLoaders | None) -> CrcLoaders:
+    """The CRC loaders under a partner case (which exists only when they are configured)."""
+    if loaders is None:
+        raise LookupError("no CRC backends configured")
+    return loaders
+
+
 async def partner_case(
     loaders: CrcLoaders | None, provider_code: str | None, crn: str, ahead: Lookahead | None = None
 ) -> PartnerCaseRecord | None:

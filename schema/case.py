@@ -10,9 +10,15 @@ import strawberry
 from adapters.records import CaseRecord
 from resolvers import risk
 from resolvers.context import Info
-from resolvers.field_rules import contact_page_request, flagged, main_address, partner_of
+from resolvers.field_rules import (
+    contact_page_request,
+    flagged,
+    main_address,
+    partner_of,
+    visible_record,
+)
 from resolvers.managers import current_manager
-from resolvers.policy import CaseView, limited_access, view_of_crn
+from resolvers.policy import CaseView, view_of_crn
 from schema.common import CodedValue, coded
 from schema.contacts import Contact, ContactConnection, ContactFilter
 from schema.events import Event
@@ -41,9 +47,7 @@ class Case:
     @property
     def record(self) -> CaseRecord:
         """The case, for fields the caller may see; LIMITED_ACCESS otherwise."""
-        if self.view.limited:
-            raise limited_access(self.view)
-        return self.view.record
+        return visible_record(self.view)
 
     @classmethod
     async def resolve_reference(cls, info: Info, crn: strawberry.ID) -> Case | None:

@@ -173,7 +173,6 @@ BY_CRNS = [
 FALLBACK = [
     ("entities", documents.ENTITIES, {"r": [{"__typename": "Case", "crn": "X000001"}]}),
     ("me", "{ me { username clientId roles } }", {}),
-    ("partner", "query($crn: ID!) { case(crn: $crn) { crn partner { status } } }", None),
     ("introspection", "{ __schema { queryType { name } } }", {}),
 ]
 
