@@ -73,8 +73,12 @@ async def app_client(
     crcs: CrcServers,
     tokens: Tokens,
     budget: float,
+    *,
+    with_oasys: bool = True,
+    registry: dict[str, dict[str, str]] | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with every backend, each call given ``budget`` seconds."""
+    """The app with every backend, each call given ``budget`` seconds (without OASys, or
+    with another CRC registry, when asked)."""
     oasys_client = await OasysClient.create(
         oasys.url,
         timeout=budget,
@@ -87,7 +91,7 @@ async def app_client(
     crc_client = CrcClient.create(
         [
             CrcConnection(code, entry["url"], entry["clientId"], entry["clientSecret"])
-            for code, entry in crcs.registry().items()
+            for code, entry in (crcs.registry() if registry is None else registry).items()
         ],
         timeout=budget,
         concurrency=20,
@@ -95,7 +99,8 @@ async def app_client(
         breaker_reset=1.0,
         deadline=2 * budget,
     )
-    app = create_app(settings, backends=Backends(delius=delius, oasys=oasys_client, crc=crc_client))
+    backends = Backends(delius=delius, oasys=oasys_client if with_oasys else None, crc=crc_client)
+    app = create_app(settings, backends=backends)
     async with in_process(app, tokens.header()) as client:
         yield client
     await oasys_client.aclose()

@@ -154,6 +154,47 @@ ONLY_CRNS = "query($crns: [ID!]!) { cases(crns: $crns) { crn } }"
 CONTACT_PAGES = """query($crn: ID!, $after: String) { case(crn: $crn) { contacts(first: 50,
   after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }"""
 
+RISK_AND_PARTNER = """
+fragment Score on ScoreBand { oneYear twoYears band __typename }
+fragment Partner on PartnerCase {
+  status lastUpdated spgVersion practitioner { code name email } team { code description }
+  provider { code description isPrivate }
+  appointments { id type typeCode start end location locationCode outcome outcomeCode attended
+    complied eventNumber deliusContactId externalReference }
+  few: appointments(first: 2) { id start }
+  window: appointments(from: "2024-01-01", to: "2030-12-31", first: 100) { start outcomeCode }
+  interventions { id name category status referralDate startDate endDate sessionsAttended
+    sessionsPlanned eventNumber deliusNsiId }
+  unpaidWork { hoursOrdered hoursCompleted lastSession }
+}
+fragment Risk on Case {
+  riskOfSeriousHarm { assessmentId assessedOn overallRiskLevel riskFlags
+    riskInCommunity { group level } riskInCustody { group level __typename } }
+  predictorScores { completedDate ogrs { ...Score } ogp { ...Score } ovp { ...Score }
+    rsr { ...Score } }
+  assessments { id type status eventNumber createdDate completedDate assessedBy totalScore }
+}
+query RiskAndPartner($crn: ID!) {
+  case(crn: $crn) { crn ...Risk partner { ...Partner } again: partner { status } }
+}
+"""
+"""Every OASys and partner field, under aliases and fragments."""
+
+RISK_AND_PARTNER_LIST = """
+query RiskAndPartnerList($crns: [ID!]!) {
+  cases(crns: $crns) { crn riskOfSeriousHarm { overallRiskLevel } predictorScores { ogrs { band } }
+    assessments { id } partner { status provider { code } appointments(first: 3) { start }
+      interventions { name } unpaidWork { hoursOrdered } } }
+}
+"""
+
+APPOINTMENT_WINDOWS = """
+query Windows($crn: ID!, $first: Int, $from: Date, $to: Date) {
+  case(crn: $crn) { partner { status appointments(first: $first, from: $from, to: $to) { start }
+    none: appointments(first: 0) { start } } }
+}
+"""
+
 BY_CRN = [
     ("overview", documents.OVERVIEW),
     ("contacts-page", documents.CONTACTS_PAGE),
@@ -161,6 +202,8 @@ BY_CRN = [
     ("limited", LIMITED),
     ("contact-pages", CONTACT_PAGES),
     ("projected", PROJECTED),
+    ("risk-and-partner", RISK_AND_PARTNER),
+    ("readme-overview", documents.readme_overview()),
 ]
 BY_CRNS = [
     ("cases", documents.CASES),
@@ -168,6 +211,7 @@ BY_CRNS = [
     ("redacted", REDACTED),
     ("only-crns", ONLY_CRNS),
     ("projected-list", PROJECTED_LIST),
+    ("risk-and-partner-list", RISK_AND_PARTNER_LIST),
 ]
 
 FALLBACK = [
@@ -178,4 +222,6 @@ FALLBACK = [
 
 # Every document of the corpus must at least parse: a typo here would quietly test nothing.
 assert all(parse(document) for _, document, *_ in (*BY_CRN, *BY_CRNS, *FALLBACK))
-assert all(parse(document) for document in (CASELOAD, SEARCH_PAGES, documents.SEARCH))
+assert all(
+    parse(document) for document in (CASELOAD, SEARCH_PAGES, documents.SEARCH, APPOINTMENT_WINDOWS)
+)
