@@ -9,6 +9,8 @@ adapter record. A field missing here sends the whole document to graphql-core.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -136,6 +138,23 @@ def _contact_slice(
     return ContactSlice(contacts, bool(page and page.has_next), request.offender_id, request.filter)
 
 
+def _counted_ahead(selection: Any) -> Load:
+    """``Case.contacts``, counting the contacts beside reading the page when ``totalCount``
+    is selected: the next level then finds the count done."""
+    contacts = FIELDS["Case"]["contacts"]
+    assert isinstance(contacts, Load)
+    if all(field.name != "totalCount" for field in selection.fields):
+        return contacts
+    return dataclasses.replace(contacts, start=_count_first)
+
+
+def _count_first(request: ContactPageRequest, context: Context) -> None:
+    """Count once the level's reads are on their way: the count is not on the critical
+    path, the level's slower backends are."""
+    key = (request.offender_id, request.filter)
+    asyncio.get_running_loop().call_soon(context.delius.contact_count.prefetch, key)
+
+
 def _page_info(page: ContactSlice, args: Args, context: Context) -> tuple[bool, str | None]:
     last = page.contacts[-1] if page.contacts else None
     return (page.has_next, None if last is None else contact_cursor(last))
@@ -236,7 +255,12 @@ FIELDS: dict[str, dict[str, Spec]] = {
             lambda c: c.delius.addresses, _offender, _filtered("current", "currentOnly")
         ),
         "nextAppointment": loaded(lambda c: c.delius.next_appointment, _offender),
-        "contacts": Load(lambda c: c.delius.contact_page, _contact_request, _contact_slice),
+        "contacts": Load(
+            lambda c: c.delius.contact_page,
+            _contact_request,
+            _contact_slice,
+            for_selection=_counted_ahead,
+        ),
     },
     "PersonName": attributes_of(
         PersonName, middleNames=Sync(lambda r, a, c: list(r.middle_names), safe=True)

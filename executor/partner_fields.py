@@ -44,7 +44,13 @@ def _partner(ahead: Lookahead) -> Call:
         case = field_rules.visible_record(view)
         return await field_rules.partner_of(context, case.offender_id, case.crn, ahead)
 
-    return Call(run, permission=False, for_selection=_for_selection)
+    return Call(run, permission=False, for_selection=_for_selection, start=_manager_first)
+
+
+def _manager_first(view: CaseView, args: Args, context: Context) -> None:
+    """Read the current manager ahead of the level's other reads: the CRC waits on it."""
+    if not view.limited:
+        context.delius.managers.prefetch(view.record.offender_id)
 
 
 def _for_selection(selection: Selection) -> Call:

@@ -41,7 +41,7 @@ from graphql.language import Visitor
 
 from executor.graph import FIELDS
 from executor.projection import is_option_argument, project
-from executor.specs import Call, Sync
+from executor.specs import Call, Load, Sync
 from executor.tree import LEAF, LEAF_LIST, OBJECT, OBJECT_LIST, FieldPlan, Selection, Shape
 
 
@@ -192,7 +192,7 @@ class _Compiler:
                 details,
             )
             plan.selection = self.selection(inner, sub.grouped_field_set)
-            if isinstance(spec, Call) and spec.for_selection is not None:
+            if isinstance(spec, Call | Load) and spec.for_selection is not None:
                 plan.spec = spec.for_selection(plan.selection)
         return plan
 

@@ -1,8 +1,8 @@
 """The OASys fields in plans: a case's RoSH, predictor scores and assessments.
 
-Each is one batched load by CRN per level, so it starts in the same wave as the case's
-other reads, right after the access check; OASys answers for different cases are asked
-at once. The rules (null without OASys, an empty list when OASys has no assessments) are
+Each is one batched load by CRN per level, started as soon as the case has passed the
+access check, ahead of the level's nDelius reads; OASys answers for different cases are
+asked at once. The rules (null without OASys, an empty list when OASys has no assessments) are
 ``resolvers.risk``'s; the sources are OASys records (``adapters.oasys.records``).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.oasys.records import GroupRiskRecord, RoshRecord, ScoreRecord
-from executor.specs import Args, Load, Spec, Sync, attributes_of, loaded
+from executor.specs import Args, Load, Spec, Sync, attributes_of, loaded, prefetching
 from resolvers import risk
 from resolvers.context import Context
 from resolvers.field_rules import visible_record
@@ -25,6 +25,10 @@ from schema.risk import (
     RiskOfSeriousHarm,
     ScoreBand,
 )
+
+
+def _assessments_loader(context: Context) -> Any:
+    return risk.assessments_loader(context.oasys)
 
 
 def _crn(view: CaseView, args: Args, context: Context) -> str:
@@ -53,9 +57,11 @@ def _band(record: ScoreRecord, args: Args, context: Context) -> RiskLevel | None
 
 RISK_FIELDS: dict[str, dict[str, Spec]] = {
     "Case": {
-        "riskOfSeriousHarm": loaded(lambda c: risk.rosh_loader(c.oasys), _crn),
-        "predictorScores": loaded(lambda c: risk.predictors_loader(c.oasys), _crn),
-        "assessments": Load(lambda c: risk.assessments_loader(c.oasys), _crn, _assessments),
+        "riskOfSeriousHarm": loaded(lambda c: risk.rosh_loader(c.oasys), _crn, early=True),
+        "predictorScores": loaded(lambda c: risk.predictors_loader(c.oasys), _crn, early=True),
+        "assessments": Load(
+            _assessments_loader, _crn, _assessments, prefetching(_assessments_loader)
+        ),
     },
     "RiskOfSeriousHarm": attributes_of(
         RiskOfSeriousHarm,

@@ -215,6 +215,8 @@ class Run:
             except Exception as error:
                 self.fail(slot, plan, error)
                 return
+            if spec.start is not None:
+                spec.start(key, context)
             self.loads.setdefault(plan, []).append((slot, source, key))
         elif isinstance(spec, Call):
             if spec.permission and not CanReadCases().has_permission(
@@ -222,6 +224,8 @@ class Run:
             ):
                 self.fail(slot, plan, _forbidden())
                 return
+            if spec.start is not None:
+                spec.start(source, args, context)
             self.calls.append((plan, slot, spec.run(source, args, context)))
 
     def complete(self, slot: Slot, plan: FieldPlan, value: Any) -> None:

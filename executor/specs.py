@@ -45,6 +45,12 @@ class Load:
     loader: Callable[[Context], KeyLoader[Any, Any] | None]
     key: Callable[[Any, Args, Context], Hashable]
     then: Callable[[Any, Any, Any, Args, Context], Any]
+    start: Callable[[Any, Context], None] | None = None
+    """Starts, given the key, what may begin as soon as the key is known, ahead of the
+    level's other reads: a slow backend (OASys) is then reached first and answers while
+    they run; a read the next level needs is done by the time it asks."""
+    for_selection: Callable[[Any], Load] | None = None
+    """When given, makes the load for one compiled sub-selection (see ``Call``)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -59,6 +65,9 @@ class Call:
     run: Callable[[Any, Args, Context], Awaitable[Any]]
     permission: bool = True
     for_selection: Callable[[Any], Call] | None = None
+    start: Callable[[Any, Args, Context], None] | None = None
+    """Starts what the call waits on first, as soon as its object is filled (ahead of
+    the level's other reads), so a slow backend behind it is reached sooner."""
 
 
 Spec = Sync | Load | Call
@@ -81,9 +90,26 @@ def itself() -> Sync:
 def loaded(
     loader: Callable[[Context], KeyLoader[Any, Any] | None],
     key: Callable[[Any, Args, Context], Hashable],
+    *,
+    early: bool = False,
 ) -> Load:
-    """A field whose value is the loaded record as it is (None when not found)."""
-    return Load(loader, key, lambda value, k, source, args, context: value)
+    """A field whose value is the loaded record as it is (None when not found); ``early``
+    starts the load as soon as its key is known."""
+    start = prefetching(loader) if early else None
+    return Load(loader, key, lambda value, k, source, args, context: value, start)
+
+
+def prefetching(
+    loader: Callable[[Context], KeyLoader[Any, Any] | None],
+) -> Callable[[Any, Context], None]:
+    """A ``Load.start`` that starts the load itself, ahead of the level's others."""
+
+    def start(key: Any, context: Context) -> None:
+        found = loader(context)
+        if found is not None:
+            found.prefetch(key)
+
+    return start
 
 
 def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
