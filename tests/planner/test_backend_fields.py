@@ -14,28 +14,25 @@ from adapters.oasys import records as oasys
 from executor.graph import FIELDS
 from executor.specs import Sync
 from resolvers.partner import PartnerTeamRecord
-from schema.partner import (
-    PartnerAppointment,
-    PartnerCase,
-    PartnerIntervention,
-    PartnerPractitioner,
-    PartnerTeam,
-    UnpaidWork,
-)
-from schema.risk import Assessment, GroupRisk, PredictorScores, RiskOfSeriousHarm, ScoreBand
+from schema import partner, risk
+
+
+def _names(record: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(record))
+
 
 RECORD_OF_TYPE: dict[type, tuple[str, ...]] = {
-    RiskOfSeriousHarm: tuple(f.name for f in dataclasses.fields(oasys.RoshRecord)),
-    GroupRisk: tuple(f.name for f in dataclasses.fields(oasys.GroupRiskRecord)),
-    PredictorScores: tuple(f.name for f in dataclasses.fields(oasys.PredictorsRecord)),
-    ScoreBand: tuple(f.name for f in dataclasses.fields(oasys.ScoreRecord)),
-    Assessment: tuple(f.name for f in dataclasses.fields(oasys.AssessmentRecord)),
-    PartnerCase: tuple(f.name for f in dataclasses.fields(crc.PartnerCaseRecord)),
-    PartnerPractitioner: tuple(f.name for f in dataclasses.fields(crc.PractitionerRecord)),
-    PartnerTeam: PartnerTeamRecord._fields,
-    PartnerAppointment: tuple(f.name for f in dataclasses.fields(crc.PartnerAppointmentRecord)),
-    PartnerIntervention: tuple(f.name for f in dataclasses.fields(crc.PartnerInterventionRecord)),
-    UnpaidWork: tuple(f.name for f in dataclasses.fields(crc.UnpaidWorkRecord)),
+    risk.RiskOfSeriousHarm: _names(oasys.RoshRecord),
+    risk.GroupRisk: _names(oasys.GroupRiskRecord),
+    risk.PredictorScores: _names(oasys.PredictorsRecord),
+    risk.ScoreBand: _names(oasys.ScoreRecord),
+    risk.Assessment: _names(oasys.AssessmentRecord),
+    partner.PartnerCase: _names(crc.PartnerCaseRecord),
+    partner.PartnerPractitioner: _names(crc.PractitionerRecord),
+    partner.PartnerTeam: PartnerTeamRecord._fields,
+    partner.PartnerAppointment: _names(crc.PartnerAppointmentRecord),
+    partner.PartnerIntervention: _names(crc.PartnerInterventionRecord),
+    partner.UnpaidWork: _names(crc.UnpaidWorkRecord),
 }
 
 
