@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
-from executor.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
+from executor.attributes import attributes_of
+from executor.federation_fields import with_federation_fields
+from executor.specs import Args, Call, Load, Spec, Sync, itself, loaded
 from resolvers import field_rules
 from resolvers.cases import organisation_code
 from resolvers.context import Context
@@ -197,19 +198,6 @@ async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> C
     return await view_of(context, edge[1])
 
 
-def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
-    """The fields of a strawberry type, read as strawberry reads them: each field without a
-    resolver is the record's attribute of the same name (the records and the types share
-    their names); ``resolved`` gives the others, by GraphQL name."""
-    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-    plain: dict[str, Spec] = {
-        f.graphql_name or to_camel_case(f.python_name): attribute(f.python_name)
-        for f in fields
-        if f.base_resolver is None and not is_private(f.type)
-    }
-    return {**plain, **resolved}
-
-
 def _by_id(record: Any, args: Args, context: Context) -> Any:
     return record.id
 
@@ -320,3 +308,4 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "endCursor": Sync(lambda p, a, c: p[1], safe=True),
     },
 }
+FIELDS = with_federation_fields(FIELDS)
