@@ -9,7 +9,6 @@ gets the schema; ``Viewer`` the ``Caller``.
 
 from __future__ import annotations
 
-import asyncio
 from functools import cache
 from typing import Any
 
@@ -19,13 +18,7 @@ from executor.attributes import attributes_of
 from executor.permissions import refusal
 from executor.specs import Args, Call, Spec, Sync, itself
 from resolvers.context import Context
-from resolvers.errors import PublicError
-from resolvers.references import (
-    REFERENCE_RULES,
-    Reference,
-    checked_references,
-    provider_of_caller,
-)
+from resolvers.references import checked_references, provider_of_caller, read_references
 from resolvers.viewer import Caller, listed_roles
 from schema.federation import FederatedSchema
 from schema.permissions import IsAuthenticated
@@ -33,16 +26,10 @@ from schema.query import Viewer
 
 
 async def _entities(schema: FederatedSchema, args: Args, context: Context) -> list[Any]:
-    """One source (or None, or that slot's own error) per representation, in order; the
-    loads of all of them are issued together, so each type's are one batch."""
+    """One source (or None, or that slot's own error) per representation, in order: the
+    representations of each type read in one batch."""
     checked = checked_references(context, args["representations"], schema.entity_types)
-    return await asyncio.gather(*(_entity(context, c) for c in checked), return_exceptions=True)
-
-
-async def _entity(context: Context, checked: Reference | PublicError) -> Any:
-    if isinstance(checked, PublicError):
-        raise checked
-    return await REFERENCE_RULES[checked.entity.name](context, checked.key)
+    return await read_references(context, checked)
 
 
 @cache

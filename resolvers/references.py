@@ -7,23 +7,27 @@ Both executors answer ``_entities`` through these rules, so they cannot drift ap
 2. each representation is checked on its own: an object, a ``__typename`` naming an
    entity type, its key field as a string, the key in that type's form; a bad one is
    BAD_USER_INPUT in its own slot (the message names the expected form, never the value);
-3. a good one is read by its type's rule below, the same one the type's
-   ``resolve_reference`` calls: a case through the access policy (as ``case(crn:)``),
-   an organisation record by code (as ``staff``, ``team``, ``provider``).
+3. the good ones are read by their type's rule below, one batch per type, and each
+   type's ``resolve_reference`` reads its one key by the same rule: a case through the
+   access policy (as ``case(crn:)``), an organisation record by code (as ``staff``,
+   ``team``, ``provider``).
 """
 
 from __future__ import annotations
 
 import re
+from asyncio import gather
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from adapters.records import ProviderRecord, StaffRecord, TeamRecord
+from adapters.records import ProviderRecord
 from resolvers.cases import CRN_PATTERN, organisation_code
 from resolvers.context import Context
+from resolvers.delius_loaders import DeliusLoaders
 from resolvers.errors import PublicError, bad_input
-from resolvers.policy import view_of_crn
+from resolvers.loader import KeyLoader
+from resolvers.policy import decided_views
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,19 +105,66 @@ def checked_references(
     return [check_representation(r, entities) for r in representations]
 
 
-async def staff_of_code(context: Context, code: str) -> StaffRecord | None:
-    """A member of staff by officer code (None when there is none)."""
-    return await context.delius.staff_by_code.load(organisation_code(code))
+ReferenceRule = Callable[[Context, Sequence[str]], Awaitable[Sequence[Any]]]
+"""Reads the sources many keys of one entity type stand for, in one batch, through the
+request's loaders: for each key its source, None, or that key's own error."""
 
 
-async def team_of_code(context: Context, code: str) -> TeamRecord | None:
-    """A team by code (None when there is none)."""
-    return await context.delius.team_by_code.load(organisation_code(code))
+async def cases_of_crns(context: Context, crns: Sequence[str]) -> Sequence[Any]:
+    """Cases by CRN, each decided by the access policy exactly as ``case(crn:)`` is."""
+    return await decided_views(context, crns)
 
 
-async def provider_of_code(context: Context, code: str) -> ProviderRecord | None:
-    """A provider by code (None when there is none)."""
-    return await context.delius.provider_by_code.load(organisation_code(code))
+def _by_codes(loader: Callable[[DeliusLoaders], KeyLoader[str, Any]]) -> ReferenceRule:
+    async def rule(context: Context, codes: Sequence[str]) -> Sequence[Any]:
+        try:
+            return await loader(context.delius).load_many([organisation_code(c) for c in codes])
+        except PublicError as error:  # the batch failed: every key with it
+            return [error] * len(codes)
+
+    return rule
+
+
+staff_of_codes = _by_codes(lambda delius: delius.staff_by_code)
+"""Members of staff by officer code."""
+teams_of_codes = _by_codes(lambda delius: delius.team_by_code)
+"""Teams by code."""
+providers_of_codes = _by_codes(lambda delius: delius.provider_by_code)
+"""Providers by code."""
+
+REFERENCE_RULES: Final[Mapping[str, ReferenceRule]] = {
+    "Case": cases_of_crns,
+    "Staff": staff_of_codes,
+    "Team": teams_of_codes,
+    "Provider": providers_of_codes,
+}
+"""The rule for each entity type of this graph, by GraphQL type name."""
+
+
+async def one_reference(rule: ReferenceRule, context: Context, key: str) -> Any:
+    """One key read by its type's rule (batched with the request's other reads by the
+    loaders): its source or None, or its error raised."""
+    (found,) = await rule(context, [key])
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+async def read_references(
+    context: Context, checked: Sequence[Reference | PublicError]
+) -> list[Any]:
+    """The source for each checked representation, in order (or that slot's own error):
+    one batch per entity type, the types read together."""
+    results: list[Any] = list(checked)
+    wanted: dict[str, dict[int, str]] = {}
+    for index, reference in enumerate(checked):
+        if isinstance(reference, Reference):
+            wanted.setdefault(reference.entity.name, {})[index] = reference.key
+    reads = [REFERENCE_RULES[name](context, list(keys.values())) for name, keys in wanted.items()]
+    for keys, found in zip(wanted.values(), await gather(*reads), strict=True):
+        for index, value in zip(keys, found, strict=True):
+            results[index] = value
+    return results
 
 
 async def provider_of_caller(context: Context) -> ProviderRecord | None:
@@ -121,15 +172,3 @@ async def provider_of_caller(context: Context) -> ProviderRecord | None:
     caller acting for none)."""
     code = context.caller.provider_code
     return None if code is None else await context.delius.provider_by_code.load(code)
-
-
-ReferenceRule = Callable[[Context, str], Awaitable[Any]]
-"""Reads the source an entity's key stands for, through the request's loaders."""
-
-REFERENCE_RULES: Final[Mapping[str, ReferenceRule]] = {
-    "Case": view_of_crn,
-    "Staff": staff_of_code,
-    "Team": team_of_code,
-    "Provider": provider_of_code,
-}
-"""The rule for each entity type of this graph, by GraphQL type name."""

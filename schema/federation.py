@@ -6,7 +6,8 @@ is accepted. Here every representation is checked first, and a bad one fails its
 slot only (BAD_USER_INPUT at ``["_entities", i]``); a list over the request's cap is
 refused whole before any backend is touched. The good ones resolve through each type's
 ``resolve_reference``, which loads through the request's loaders, so N representations
-of one type cost one batched backend call.
+of one type cost one batched backend call. The checks and each type's read are the rules
+of ``resolvers.references``, which the planned executor's ``_entities`` calls too.
 """
 
 from __future__ import annotations

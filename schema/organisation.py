@@ -7,7 +7,12 @@ import strawberry
 from adapters.records import ProviderRecord, StaffRecord, TeamRecord
 from resolvers.context import Info
 from resolvers.field_rules import required
-from resolvers.references import provider_of_code, staff_of_code, team_of_code
+from resolvers.references import (
+    one_reference,
+    providers_of_codes,
+    staff_of_codes,
+    teams_of_codes,
+)
 from schema.common import CodedValue, coded
 
 
@@ -34,7 +39,7 @@ class Provider:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Provider | None:
         """Federation: a provider by code, batched with every other reference."""
-        record = await provider_of_code(info.context, str(code))
+        record = await one_reference(providers_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)
 
 
@@ -63,7 +68,7 @@ class Team:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Team | None:
         """Federation: a team by code, batched with every other reference."""
-        record = await team_of_code(info.context, str(code))
+        record = await one_reference(teams_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)
 
 
@@ -99,5 +104,5 @@ class Staff:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Staff | None:
         """Federation: a member of staff by code, batched with every other reference."""
-        record = await staff_of_code(info.context, str(code))
+        record = await one_reference(staff_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)
