@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql import parse
+from graphql.execution.values import get_variable_values
 
+from executor.plan import Plan, compile_plan, operation_of
+from schema import build_schema
 from tests.conftest import StatementLog
 from tests.federation.references import Keys, case, known_keys, provider, staff, team
 from tests.planner import corpus
@@ -155,3 +159,50 @@ async def test_statements_do_not_grow_with_cases(
     direct = await statements(corpus.CASES_VIEW, {"crns": world.ordinary[:50]})
     assert ten == fifty == direct
     assert fifty <= 5
+
+
+LITERAL = """
+{ _entities(representations: [{__typename: "Case", crn: "Z999999"}, {__typename: "Staff",
+    code: "bad"}, "Case:X000001", {__typename: "Provider", code: "zz9"}]) {
+    __typename ... on Case { crn } ... on Provider { code } } }
+"""
+
+
+async def test_representations_written_in_the_document(both: Both) -> None:
+    body = await both.same(LITERAL)
+    assert body["path"] == "planned"
+    assert body["data"] == {"_entities": [None, None, None, None]}
+
+
+def plan_of(document: str, variables: dict[str, Any]) -> Plan:
+    """The plan compiled for one document and these variables."""
+    schema = build_schema()._schema
+    operation = operation_of(parse(document), None)
+    definitions = operation.operation.variable_definitions or ()
+    coerced = get_variable_values(schema, definitions, variables)
+    assert not isinstance(coerced, list), coerced
+    return compile_plan(schema, operation, coerced)
+
+
+def test_each_possible_type_gets_its_own_selection() -> None:
+    """``_entities`` compiles one selection per entity type, fragments merged for that type
+    only; the Case one carries the same projected read as under ``cases(crns:)``."""
+    plan = plan_of(corpus.ENTITIES_SHAPES, {"r": [], "crn": "X000001"})
+    one, two = (f.by_type for f in plan.root.fields if f.name == "_entities")
+    assert one is not None
+    assert two is not None
+    assert {name: [f.key for f in s.fields] for name, s in one.items()} == {
+        "Case": ["__typename", "name", "crn"],
+        "Staff": ["__typename", "code"],
+        "Team": ["__typename", "code"],
+        "Provider": ["__typename"],
+    }
+    assert {name: [f.key for f in s.fields] for name, s in two.items()} == {
+        "Case": [],
+        "Staff": [],
+        "Team": [],
+        "Provider": ["description"],
+    }
+    (entities,) = plan_of(corpus.GATEWAY_ENTITIES, {"r": []}).root.fields
+    assert entities.by_type is not None
+    assert entities.by_type["Case"].projected is not None
