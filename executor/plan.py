@@ -1,7 +1,9 @@
 """Compiling a known document into a plan: the selection tree walked once, ahead of time.
 
 Fields are collected with graphql-core's own ``collect_fields`` (aliases, fragments,
-inline fragments, ``@skip``/``@include``), so merging follows the spec exactly. A plan is
+inline fragments, ``@skip``/``@include``), so merging follows the spec exactly; a field of
+a union or interface type gets one selection per possible object type, collected for
+that type as graphql-core collects it once it knows the value's type. A plan is
 built for one set of values of the operation's variant variables (``@skip``/``@include``
 conditions, options of projected reads); arguments that use no other variable are coerced
 here once, the others per request. Anything not covered raises
