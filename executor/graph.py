@@ -9,25 +9,29 @@ adapter record. A field missing here sends the whole document to graphql-core.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from strawberry.types.private import is_private
 from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
-from executor.specs import Args, Call, Load, Spec, Sync, attribute, itself, loaded
+from executor.attributes import attributes_of
+from executor.federation_fields import with_federation_fields
+from executor.specs import Args, Call, Load, Spec, Sync, itself, loaded
 from resolvers import field_rules
-from resolvers.cases import organisation_code
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor
-from resolvers.delius_loaders import DeliusLoaders
 from resolvers.errors import PublicError
 from resolvers.lists import CaseListPage, caseload_page, search_page
-from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
 from resolvers.policy import CaseView, limited_access, view_of, view_of_crn, views_of_crns
+from resolvers.references import (
+    ReferenceRule,
+    one_reference,
+    providers_of_codes,
+    staff_of_codes,
+    teams_of_codes,
+)
 from schema.common import CodedValue
 from schema.contacts import Contact, ContactFilter
 from schema.events import Custody, Event, KeyDate, Offence, Requirement, Sentence
@@ -184,30 +188,17 @@ async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:
     return await caseload_page(context, str(args["staffCode"]), args["first"], args["after"])
 
 
-def _by_code(loader: Callable[[DeliusLoaders], KeyLoader[str, Any]]) -> Call:
-    """A root field reading one organisation record by code, as its ``resolve_reference``."""
+def _by_code(rule: ReferenceRule) -> Call:
+    """A root field reading one organisation record by code, by its entity's reference rule."""
 
     async def run(source: None, args: Args, context: Context) -> Any:
-        return await loader(context.delius).load(organisation_code(str(args["code"])))
+        return await one_reference(rule, context, str(args["code"]))
 
     return Call(run)
 
 
 async def _node(edge: tuple[str, CaseRecord], args: Args, context: Context) -> CaseView:
     return await view_of(context, edge[1])
-
-
-def attributes_of(cls: type, **resolved: Spec) -> dict[str, Spec]:
-    """The fields of a strawberry type, read as strawberry reads them: each field without a
-    resolver is the record's attribute of the same name (the records and the types share
-    their names); ``resolved`` gives the others, by GraphQL name."""
-    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-    plain: dict[str, Spec] = {
-        f.graphql_name or to_camel_case(f.python_name): attribute(f.python_name)
-        for f in fields
-        if f.base_resolver is None and not is_private(f.type)
-    }
-    return {**plain, **resolved}
 
 
 def _by_id(record: Any, args: Args, context: Context) -> Any:
@@ -220,9 +211,9 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "cases": Call(_cases),
         "searchCases": Call(_search),
         "caseload": Call(_caseload),
-        "staff": _by_code(lambda d: d.staff_by_code),
-        "team": _by_code(lambda d: d.team_by_code),
-        "provider": _by_code(lambda d: d.provider_by_code),
+        "staff": _by_code(staff_of_codes),
+        "team": _by_code(teams_of_codes),
+        "provider": _by_code(providers_of_codes),
     },
     "CaseConnection": {
         "edges": Sync(lambda page, a, c: page.edges, safe=True),
@@ -320,3 +311,4 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "endCursor": Sync(lambda p, a, c: p[1], safe=True),
     },
 }
+FIELDS = with_federation_fields(FIELDS)
