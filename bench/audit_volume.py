@@ -109,6 +109,8 @@ async def _drop_indexes(connection: asyncpg.Connection) -> list[str]:
         "SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
         " WHERE conrelid = 'casegraph.audit_event'::regclass AND contype = 'p'"
     )
+    if key is None:
+        raise RuntimeError("casegraph.audit_event has no primary key: run `casegraph migrate`")
     indexes = await connection.fetch(
         "SELECT indexname, indexdef FROM pg_indexes"
         " WHERE schemaname = 'casegraph' AND tablename = 'audit_event'"

@@ -44,7 +44,7 @@ OVERVIEW = WITH_PARTNERS.replace("query(", "query CaseOverview(", 1)
 def corpus(crns: Sequence[str]) -> list[Request]:
     """Mostly overviews; one in ten for a CRN nobody holds, one in twenty invalid."""
     requests = []
-    for i, crn in enumerate(crns * 4):
+    for i, crn in enumerate(list(crns) * 4):
         if i % 20 == 19:
             requests.append(Request("/graphql", {"query": "query Broken { case { crn } }"}))
         elif i % 10 == 9:

@@ -11,26 +11,31 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from strawberry.utils.str_converters import to_camel_case
 
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
+from executor.attributes import attributes_of
+from executor.federation_fields import with_federation_fields
 from executor.partner_fields import PARTNER_FIELDS
 from executor.risk_fields import RISK_FIELDS
-from executor.specs import Args, Call, Load, Spec, Sync, attributes_of, itself, loaded, merged
+from executor.specs import Args, Call, Load, Spec, Sync, itself, loaded, merged
 from resolvers import field_rules
-from resolvers.cases import organisation_code
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor
-from resolvers.delius_loaders import DeliusLoaders
 from resolvers.errors import PublicError
 from resolvers.lists import CaseListPage, caseload_page, search_page
-from resolvers.loader import KeyLoader
 from resolvers.managers import current_of
 from resolvers.policy import CaseView, view_of, view_of_crn, views_of_crns
+from resolvers.references import (
+    ReferenceRule,
+    one_reference,
+    providers_of_codes,
+    staff_of_codes,
+    teams_of_codes,
+)
 from schema.common import CodedValue
 from schema.contacts import Contact, ContactFilter
 from schema.events import Custody, Event, KeyDate, Offence, Requirement, Sentence
@@ -200,11 +205,11 @@ async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:
     return await caseload_page(context, str(args["staffCode"]), args["first"], args["after"])
 
 
-def _by_code(loader: Callable[[DeliusLoaders], KeyLoader[str, Any]]) -> Call:
-    """A root field reading one organisation record by code, as its ``resolve_reference``."""
+def _by_code(rule: ReferenceRule) -> Call:
+    """A root field reading one organisation record by code, by its entity's reference rule."""
 
     async def run(source: None, args: Args, context: Context) -> Any:
-        return await loader(context.delius).load(organisation_code(str(args["code"])))
+        return await one_reference(rule, context, str(args["code"]))
 
     return Call(run)
 
@@ -223,9 +228,9 @@ FIELDS: dict[str, dict[str, Spec]] = {
         "cases": Call(_cases),
         "searchCases": Call(_search),
         "caseload": Call(_caseload),
-        "staff": _by_code(lambda d: d.staff_by_code),
-        "team": _by_code(lambda d: d.team_by_code),
-        "provider": _by_code(lambda d: d.provider_by_code),
+        "staff": _by_code(staff_of_codes),
+        "team": _by_code(teams_of_codes),
+        "provider": _by_code(providers_of_codes),
     },
     "CaseConnection": {
         "edges": Sync(lambda page, a, c: page.edges, safe=True),
@@ -334,3 +339,4 @@ FIELDS: dict[str, dict[str, Spec]] = {
 }
 merged(FIELDS, RISK_FIELDS)
 merged(FIELDS, PARTNER_FIELDS)
+FIELDS = with_federation_fields(FIELDS)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.crc.records import PartnerAppointmentRecord, PartnerCaseRecord
-from executor.specs import Args, Call, Load, Spec, Sync, attributes_of, loaded
+from executor.attributes import attributes_of
+from executor.specs import Args, Call, Load, Spec, Sync, loaded
 from executor.tree import Selection
 from resolvers import field_rules
 from resolvers.context import Context

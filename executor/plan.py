@@ -1,7 +1,9 @@
 """Compiling a known document into a plan: the selection tree walked once, ahead of time.
 
 Fields are collected with graphql-core's own ``collect_fields`` (aliases, fragments,
-inline fragments, ``@skip``/``@include``), so merging follows the spec exactly. A plan is
+inline fragments, ``@skip``/``@include``), so merging follows the spec exactly; a field of
+a union or interface type gets one selection per possible object type, collected for
+that type as graphql-core collects it once it knows the value's type. A plan is
 built for one set of values of the operation's variant variables (``@skip``/``@include``
 conditions, options of projected reads); arguments that use no other variable are coerced
 here once, the others per request. Anything not covered raises
@@ -28,6 +30,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     VariableNode,
+    is_abstract_type,
     visit,
 )
 from graphql.execution.collect_fields import (
@@ -38,11 +41,15 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Visitor
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from executor.graph import FIELDS
 from executor.projection import is_option_argument, project
 from executor.specs import Call, Load, Sync
 from executor.tree import LEAF, LEAF_LIST, OBJECT, OBJECT_LIST, FieldPlan, Selection, Shape
+
+DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
+"""Where strawberry keeps itself in the GraphQL schema's extensions."""
 
 
 class Unsupported(Exception):
@@ -55,6 +62,9 @@ class Plan:
 
     root: Selection
     dynamic: list[FieldPlan]
+    root_value: Any = None
+    """The root fields' source: the strawberry schema (``_service`` prints it,
+    ``_entities`` reads its entity types)."""
 
 
 @dataclass(slots=True)
@@ -125,7 +135,7 @@ def compile_plan(schema: GraphQLSchema, operation: Operation, variables: Variabl
     dynamic: list[FieldPlan] = []
     compiler = _Compiler(schema, operation, variables, dynamic)
     root = compiler.selection(root_type, collected.grouped_field_set)
-    return Plan(root=root, dynamic=dynamic)
+    return Plan(root=root, dynamic=dynamic, root_value=schema.extensions.get(DEFINITION_BACKREF))
 
 
 class _Compiler:
@@ -151,6 +161,8 @@ class _Compiler:
             plan = self.field(parent, key, position, details)
             selection.fields.append(plan)
             pure = isinstance(plan.spec, Sync) and plan.spec.safe and plan.args is not None
+            if plan.by_type is not None:
+                pure = False
             if not pure or (plan.selection is not None and not plan.selection.pure):
                 selection.pure = False
         if parent.name == "Case":
@@ -183,18 +195,26 @@ class _Compiler:
         else:
             plan.args = get_argument_values(definition, nodes[0], self.variables)
         if isinstance(inner, GraphQLObjectType):
-            sub = collect_subfields(
-                self.schema,
-                self.operation.fragments,
-                self.variables,
-                self.operation.operation,
-                inner,
-                details,
-            )
-            plan.selection = self.selection(inner, sub.grouped_field_set)
+            plan.selection = self.subselection(inner, details)
             if isinstance(spec, Call | Load) and spec.for_selection is not None:
                 plan.spec = spec.for_selection(plan.selection)
+        elif is_abstract_type(inner):
+            possible = self.schema.get_possible_types(inner)
+            plan.by_type = {t.name: self.subselection(t, details) for t in possible}
         return plan
+
+    def subselection(self, type_: GraphQLObjectType, details: list[FieldDetails]) -> Selection:
+        """The selection of a field's value of this object type: its fields merged as
+        graphql-core merges them for that type (fragments on other types left out)."""
+        sub = collect_subfields(
+            self.schema,
+            self.operation.fragments,
+            self.variables,
+            self.operation.operation,
+            type_,
+            details,
+        )
+        return self.selection(type_, sub.grouped_field_set)
 
 
 def _shape(type_: GraphQLOutputType) -> tuple[Shape, bool, bool, GraphQLOutputType]:
@@ -206,11 +226,11 @@ def _shape(type_: GraphQLOutputType) -> tuple[Shape, bool, bool, GraphQLOutputTy
         item = item.of_type if item_non_null else item
         if isinstance(item, GraphQLList):
             raise Unsupported("nested-lists")
-        kind = OBJECT_LIST if isinstance(item, GraphQLObjectType) else LEAF_LIST
-        if not isinstance(item, GraphQLObjectType | GraphQLScalarType | GraphQLEnumType):
+        objects = isinstance(item, GraphQLObjectType) or is_abstract_type(item)
+        if not objects and not isinstance(item, GraphQLScalarType | GraphQLEnumType):
             raise Unsupported(f"type:{item}")
-        return kind, non_null, item_non_null, item
-    if isinstance(inner, GraphQLObjectType):
+        return OBJECT_LIST if objects else LEAF_LIST, non_null, item_non_null, item
+    if isinstance(inner, GraphQLObjectType) or is_abstract_type(inner):
         return OBJECT, non_null, False, inner
     if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
         return LEAF, non_null, False, inner

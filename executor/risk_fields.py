@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.oasys.records import GroupRiskRecord, RoshRecord, ScoreRecord
-from executor.specs import Args, Load, Spec, Sync, attributes_of, loaded, prefetching
+from executor.attributes import attributes_of
+from executor.specs import Args, Load, Spec, Sync, loaded, prefetching
 from resolvers import risk
 from resolvers.context import Context
 from resolvers.field_rules import visible_record

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
 
 from adapters.spans import span
+from executor.concrete_types import concrete_type
+from executor.permissions import refusal
 from executor.plan import Plan
 from executor.specs import Args, Call, Load, Sync
 from executor.tree import LEAF, LEAF_LIST, OBJECT, FieldPlan, ProjectedFields, Selection
@@ -91,7 +93,7 @@ class Run:
     async def execute(self) -> ExecutionResult:
         """The response: data and errors, as graphql-core would give them."""
         assert self.data is not None
-        self.fill(self.plan.root, None, Slot(None, None, None, self.data))
+        self.fill(self.plan.root, self.plan.root_value, Slot(None, None, None, self.data))
         level = 0
         while self.loads or self.calls or self.projecting:
             loads, calls, projecting = self.loads, self.calls, self.projecting
@@ -219,10 +221,9 @@ class Run:
                 spec.start(key, context)
             self.loads.setdefault(plan, []).append((slot, source, key))
         elif isinstance(spec, Call):
-            if spec.permission and not CanReadCases().has_permission(
-                source, cast(Any, _Info(context)), **args
-            ):
-                self.fail(slot, plan, _forbidden())
+            refused = refusal(CanReadCases(), source, args, context) if spec.permission else None
+            if refused is not None:
+                self.fail(slot, plan, refused)
                 return
             if spec.start is not None:
                 spec.start(source, args, context)
@@ -239,9 +240,10 @@ class Run:
         if kind == LEAF:
             out[plan.key] = value if plan.serialize is None else plan.serialize(value)
         elif kind == OBJECT:
-            selection = plan.selection
-            assert selection is not None
-            if selection.pure:
+            selection = self.selection_of(plan, value)
+            if isinstance(selection, Exception):
+                self.fail(slot, plan, selection)
+            elif selection.pure:
                 out[plan.key] = assemble(selection, value, self.context)
             else:
                 child: dict[str, Any] = {}
@@ -254,15 +256,14 @@ class Run:
             self.complete_list(slot, plan, value)
 
     def complete_list(self, slot: Slot, plan: FieldPlan, values: Any) -> None:
-        selection = plan.selection
-        assert selection is not None
         items: list[Any] = []
         slot.out[plan.key] = items
         context = self.context
         for index, value in enumerate(values):
-            if value is None or isinstance(value, Exception):
+            selection = None if value is None else self.selection_of(plan, value)
+            if selection is None or isinstance(selection, Exception):
                 items.append(None)
-                error = value if value is not None else _null_error(plan)
+                error = selection if selection is not None else _null_error(plan)
                 if value is None and not plan.item_non_null:
                     continue
                 self.fail(slot, plan, error, index)
@@ -272,6 +273,26 @@ class Run:
                 child: dict[str, Any] = {}
                 items.append(child)
                 self.fill(selection, value, Slot(slot, plan, index, child))
+
+    @staticmethod
+    def selection_of(plan: FieldPlan, value: Any) -> Selection | Exception:
+        """The selection a field's value is completed with: for a union or interface, the
+        one of the value's own object type. An error value (a list item's own error) or a
+        value of no possible type is returned as the error to locate."""
+        if isinstance(value, Exception):
+            return value
+        by_type = plan.by_type
+        if by_type is None:
+            assert plan.selection is not None
+            return plan.selection
+        try:
+            name = concrete_type(value)
+        except TypeError as error:
+            return error
+        chosen = by_type.get(name)
+        if chosen is None:
+            return TypeError(f"{name} is not a possible type of {plan.parent}.{plan.name}")
+        return chosen
 
     def fail(
         self, slot: Slot, plan: FieldPlan, raw: BaseException, index: int | None = None
@@ -345,23 +366,6 @@ def assemble(selection: Selection, source: Any, context: Context) -> dict[str, A
             sub = plan.selection
             out[plan.key] = [assemble(sub, v, context) for v in value]  # type: ignore[arg-type]
     return out
-
-
-class _Info:
-    """The slice of ``Info`` a permission reads: the context."""
-
-    __slots__ = ("context",)
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
-
-
-def _forbidden() -> PublicError:
-    try:
-        CanReadCases().on_unauthorized()
-    except PublicError as error:
-        return error
-    raise AssertionError("on_unauthorized returned")  # pragma: no cover
 
 
 def _null_error(plan: FieldPlan) -> GraphQLError:

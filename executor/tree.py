@@ -47,6 +47,9 @@ class FieldPlan:
     args: Args | None
     definition: GraphQLField | None
     selection: Selection | None = None
+    by_type: dict[str, Selection] | None = None
+    """For a union or interface: one selection per possible object type, by its name
+    (``selection`` is then None); the value's own type picks one at run time."""
 
 
 @dataclass(eq=False, slots=True)

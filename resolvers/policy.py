@@ -87,6 +87,13 @@ async def views_of_crns(context: Context, crns: Sequence[str]) -> list[CaseView 
     limit = context.limits.max_cases
     if len(crns) > limit:
         raise bad_input(f"at most {limit} CRNs at once")
+    return await decided_views(context, crns)
+
+
+async def decided_views(context: Context, crns: Sequence[str]) -> list[CaseView | PublicError]:
+    """``views_of_crns`` without its cap, for a caller that applies a cap of its own
+    (federation's representations)."""
+    require_case_reader(context.caller)
     results: list[CaseView | PublicError | None] = [None] * len(crns)
     wanted: dict[int, str] = {}
     for index, crn in enumerate(crns):

@@ -20,6 +20,11 @@ class Caller:
         return self.provider_code is not None
 
 
+def listed_roles(caller: Caller) -> list[str]:
+    """The caller's roles as the graph lists them: sorted, so an answer is stable."""
+    return sorted(caller.roles)
+
+
 class Role:
     """The roles (token claims) that grant each capability."""
 

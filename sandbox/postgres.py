@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import importlib.util
 import os
+import random
 import re
 import shutil
 import socket
@@ -67,11 +68,36 @@ def find_postgres_bin() -> Path | None:
     return embedded_bin_dir()
 
 
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_start() -> int:
+    """The first port the kernel gives outgoing connections (32768 unless tuned)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody was listening on a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nobody was listening on a moment ago.
+
+    Picked below the kernel's ephemeral range, so an outgoing connection cannot take it
+    between now and the server's bind, and never the same one twice in this process.
+    """
+    below = _ephemeral_start()
+    for _ in range(200):
+        port = random.randrange(20000, below) if below > 21000 else 0
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found = int(sock.getsockname()[1])
+        if found not in _HANDED_OUT:
+            _HANDED_OUT.add(found)
+            return found
+    raise RuntimeError("no free loopback port found")
 
 
 class TemporaryPostgres:

@@ -6,12 +6,12 @@ is accepted. Here every representation is checked first, and a bad one fails its
 slot only (BAD_USER_INPUT at ``["_entities", i]``); a list over the request's cap is
 refused whole before any backend is touched. The good ones resolve through each type's
 ``resolve_reference``, which loads through the request's loaders, so N representations
-of one type cost one batched backend call.
+of one type cost one batched backend call. The checks and each type's read are the rules
+of ``resolvers.references``, which the planned executor's ``_entities`` calls too.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, cast
@@ -24,85 +24,23 @@ from strawberry.permission import PermissionExtension
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.utils.inspect import get_func_args
 
-from resolvers.cases import CRN_PATTERN
 from resolvers.context import Info
-from resolvers.errors import PublicError, bad_input
+from resolvers.errors import PublicError
+from resolvers.references import ANY_KEY, KEY_FORMATS, EntityKey, checked_references
 from schema.permissions import CanReadCases
 
 
 @dataclass(frozen=True, slots=True)
-class KeyFormat:
-    """The form one entity's key value takes, so malformed keys never reach a backend."""
+class EntityType(EntityKey):
+    """One entity type as strawberry's ``_entities`` resolves it: its ``resolve_reference``."""
 
-    pattern: re.Pattern[str]
-    example: str
-    upper: bool = True
-
-    def canonical(self, value: str) -> str | None:
-        """The value as the loaders expect it, or None when it is malformed."""
-        candidate = value.strip().upper() if self.upper else value.strip()
-        return candidate if self.pattern.fullmatch(candidate) else None
-
-
-KEY_FORMATS: Final[Mapping[str, KeyFormat]] = {
-    "Case": KeyFormat(CRN_PATTERN, "X320741"),
-    "Provider": KeyFormat(re.compile(r"[A-Z0-9]{3}"), "N07"),
-    "Team": KeyFormat(re.compile(r"[A-Z0-9]{6}"), "N07T01"),
-    "Staff": KeyFormat(re.compile(r"[A-Z0-9]{7}"), "N07A001"),
-}
-"""Key formats by entity type, from the nDelius columns (CRN; CHAR(3), CHAR(6), CHAR(7))."""
-
-ANY_KEY: Final = KeyFormat(re.compile(r"\S{1,100}"), "an identifier", upper=False)
-"""For an entity type without a format of its own: a short non-blank string."""
-
-
-@dataclass(frozen=True, slots=True)
-class EntityType:
-    """One entity type as ``_entities`` sees it: its resolver, key field and key format."""
-
-    name: str
     resolve_reference: Callable[..., Any]
-    key_field: str
-    key_format: KeyFormat
     wants_info: bool = True
 
     def resolve(self, info: Info, key: str) -> object:
         """Call ``resolve_reference`` as strawberry would: ``info`` only if it asks for it."""
         extra = {"info": info} if self.wants_info else {}
         return self.resolve_reference(**{self.key_field: key}, **extra)
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A checked representation: which type, and its key in canonical form."""
-
-    entity: EntityType
-    key: str
-
-
-def check_representation(
-    representation: object, entities: Mapping[str, EntityType]
-) -> Reference | PublicError:
-    """The reference a representation stands for, or the BAD_USER_INPUT error it earns.
-
-    Messages name the expected form only, never the value given (it may be a CRN).
-    """
-    if not isinstance(representation, dict):
-        return bad_input("a representation is an object with __typename and its key")
-    type_name = representation.get("__typename")
-    entity = entities.get(type_name) if isinstance(type_name, str) else None
-    if entity is None:
-        return bad_input(f"__typename must be one of {', '.join(sorted(entities))}")
-    value = representation.get(entity.key_field)
-    if not isinstance(value, str):
-        return bad_input(f"a {entity.name} representation needs {entity.key_field} as a string")
-    key = entity.key_format.canonical(value)
-    if key is None:
-        return bad_input(
-            f"{entity.name}.{entity.key_field} is malformed, expected e.g. "
-            f"{entity.key_format.example}"
-        )
-    return Reference(entity, key)
 
 
 class FederatedSchema(strawberry.federation.Schema):
@@ -128,17 +66,13 @@ class FederatedSchema(strawberry.federation.Schema):
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
         """One result per representation: an entity, None, or that slot's own error."""
-        limit = info.context.limits.max_representations
-        if len(representations) > limit:
-            raise bad_input(f"at most {limit} representations per request")
         results: list[object] = []
-        for representation in representations:
-            checked = check_representation(representation, self.entity_types)
+        for checked in checked_references(info.context, representations, self.entity_types):
             if isinstance(checked, PublicError):
                 results.append(checked)
                 continue
             try:
-                results.append(checked.entity.resolve(info, checked.key))
+                results.append(self.entity_types[checked.entity.name].resolve(info, checked.key))
             except Exception as error:  # a bug: masked later, in its own slot
                 results.append(error)
         return cast("list[FederationAny]", results)
@@ -157,10 +91,10 @@ class FederatedSchema(strawberry.federation.Schema):
             if resolve is None or " " in key_field:
                 raise TypeError(f"entity {name} needs resolve_reference and a one-field key")
             entities[name] = EntityType(
-                name,
-                resolve,
-                key_field,
-                KEY_FORMATS.get(name, ANY_KEY),
+                name=name,
+                key_field=key_field,
+                key_format=KEY_FORMATS.get(name, ANY_KEY),
+                resolve_reference=resolve,
                 wants_info="info" in get_func_args(resolve),
             )
         return entities

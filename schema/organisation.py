@@ -5,9 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from adapters.records import ProviderRecord, StaffRecord, TeamRecord
-from resolvers.cases import organisation_code
 from resolvers.context import Info
 from resolvers.field_rules import required
+from resolvers.references import (
+    one_reference,
+    providers_of_codes,
+    staff_of_codes,
+    teams_of_codes,
+)
 from schema.common import CodedValue, coded
 
 
@@ -34,7 +39,7 @@ class Provider:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Provider | None:
         """Federation: a provider by code, batched with every other reference."""
-        record = await info.context.delius.provider_by_code.load(organisation_code(str(code)))
+        record = await one_reference(providers_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)
 
 
@@ -63,7 +68,7 @@ class Team:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Team | None:
         """Federation: a team by code, batched with every other reference."""
-        record = await info.context.delius.team_by_code.load(organisation_code(str(code)))
+        record = await one_reference(teams_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)
 
 
@@ -99,5 +104,5 @@ class Staff:
     @classmethod
     async def resolve_reference(cls, info: Info, code: strawberry.ID) -> Staff | None:
         """Federation: a member of staff by code, batched with every other reference."""
-        record = await info.context.delius.staff_by_code.load(organisation_code(str(code)))
+        record = await one_reference(staff_of_codes, info.context, str(code))
         return None if record is None else cls.from_record(record)

@@ -11,6 +11,8 @@ from adapters.queries import CaseSearchSpec
 from resolvers.context import Info
 from resolvers.lists import caseload_page, search_page
 from resolvers.policy import CaseView, view_of_crn, views_of_crns
+from resolvers.references import provider_of_caller
+from resolvers.viewer import listed_roles
 from schema.case import Case
 from schema.case_events import CaseEventConnection, case_events
 from schema.lists import CaseConnection
@@ -44,13 +46,10 @@ class Viewer:
     )
     client_id: str = strawberry.field(description="The OAuth client the caller came through.")
     roles: list[str] = strawberry.field(description="The roles granted to the caller.")
-    provider_code: strawberry.Private[str | None]
 
     @strawberry.field(description="For a partner client, the provider (CRC) it acts for.")
     async def provider(self, info: Info) -> Provider | None:
-        if self.provider_code is None:
-            return None
-        record = await info.context.delius.provider_by_code.load(self.provider_code)
+        record = await provider_of_caller(info.context)
         return None if record is None else Provider.from_record(record)
 
 
@@ -178,6 +177,5 @@ class Query:
         return Viewer(
             username=caller.username,
             client_id=caller.client_id,
-            roles=sorted(caller.roles),
-            provider_code=caller.provider_code,
+            roles=listed_roles(caller),
         )

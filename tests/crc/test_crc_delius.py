@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import date, time
-from pathlib import Path
 
 import asyncpg
 import pytest
 
 from sandbox.crc import build_datasets, facts_from_delius
+from sandbox.ndelius.load import load_contract
+from sandbox.postgres import TemporaryPostgres
+from tests.conftest import create_database
 
-NDELIUS = Path(__file__).resolve().parents[2] / "sandbox" / "ndelius"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 AUDIT = "1, now(), 1, now()"
 AUDIT_COLUMNS = "created_by_user_id, created_datetime, last_updated_user_id, last_updated_datetime"
 
@@ -73,81 +67,12 @@ INSERT INTO contact (contact_id, offender_id, contact_type_id, contact_date, con
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _as_postgres(*command: str) -> list[str]:
-    """PostgreSQL refuses to run as root: drop to the postgres user when we are root."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
-
-
 @pytest.fixture(scope="module")
-def delius_dsn() -> Iterator[str]:
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15 binaries are not installed")
-    root = Path(tempfile.mkdtemp(prefix="crc-delius-"))
-    data = root / "data"
-    port = _free_port()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-    run = {"check": True, "capture_output": True, "timeout": 60}
-    subprocess.run(
-        _as_postgres(
-            str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"
-        ),
-        **run,
-    )
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        _as_postgres(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "30",
-            "-l",
-            str(root / "log"),
-            "start",
-        ),
-        **run,
-    )
-    try:
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-f",
-                str(NDELIUS / "schema.sql"),
-                "-f",
-                str(NDELIUS / "reference-data.sql"),
-                "postgres",
-            ],
-            **run,
-        )
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
-            check=False,
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+async def delius_dsn(postgres: TemporaryPostgres) -> str:
+    """An empty database of its own in the session's cluster, holding only the contract."""
+    dsn = await create_database(postgres, "crc_facts")
+    await load_contract(dsn)
+    return dsn
 
 
 async def test_facts_follow_the_legacy_rules(delius_dsn: str) -> None:

@@ -25,7 +25,7 @@ from api.settings import Settings
 from sandbox.processes import stop_process
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 90.0  # a safeguard against a hang, not a speed check: a busy machine is slow
 STOP_SECONDS = 10.0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from api.settings import Settings
 from tests.conftest import GraphQL, Tokens
@@ -137,3 +138,31 @@ async def test_the_gateway_gets_no_case_without_the_callers_token(
     }
     assert body["errors"]
     assert all(person["surname"] not in response.text for person in people.values())
+
+
+def planner_counts() -> tuple[float, float]:
+    """Requests this process answered from a plan, and those it left to graphql-core."""
+    planned = fallbacks = 0.0
+    for metric in REGISTRY.collect():
+        for sample in metric.samples:
+            if sample.name == "casegraph_planner_planned_total":
+                planned += sample.value
+            elif sample.name == "casegraph_planner_fallbacks_total":
+                fallbacks += sample.value
+    return planned, fallbacks
+
+
+async def test_the_gateways_fetches_are_answered_from_plans(
+    gateway: str, people: dict[str, dict[str, str]], tokens: Tokens
+) -> None:
+    """Both of the gateway's fetches from Case Graph, the root ``case`` and the
+    ``_entities`` join for the partner's cases, are planned (Case Graph runs in this
+    process, so its planner counters are this registry's)."""
+    first = next(iter(people))
+    planned, fallbacks = planner_counts()
+    async with httpx.AsyncClient(timeout=30, headers=tokens.header()) as http:
+        response = await http.post(
+            gateway, json={"query": ACROSS_BOTH, "variables": {"crn": first}}
+        )
+    assert "errors" not in response.json()
+    assert planner_counts() == (planned + 2, fallbacks)

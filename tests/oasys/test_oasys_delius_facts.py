@@ -1,4 +1,4 @@
-"""facts_from_delius against a throwaway PostgreSQL loaded with the nDelius contract schema.
+"""facts_from_delius against an empty database loaded with the nDelius contract schema.
 
 Foreign-key triggers are switched off while seeding (session_replication_role = replica),
 so the test can insert just the rows it reads; the schema itself is the real contract.
@@ -6,65 +6,25 @@ so the test can insert just the rows it reads; the schema itself is the real con
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import asyncpg
 import pytest
 
+from sandbox.ndelius.load import load_contract
 from sandbox.oasys import CaseFacts, SentencedEvent, facts_from_delius
+from sandbox.postgres import TemporaryPostgres
+from tests.conftest import create_database
 
-NDELIUS = Path(__file__).resolve().parents[2] / "sandbox" / "ndelius"
 AUDIT = "1, now(), 1, now()"
 
 
-def _as_postgres(*command: str) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
-
-
 @pytest.fixture(scope="module")
-def postgres_dsn() -> Iterator[str]:
-    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
-    with tempfile.TemporaryDirectory(prefix="oasys-pg-") as root:
-        data = Path(root) / "data"
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        subprocess.run(
-            _as_postgres("initdb", "-D", str(data), "-A", "trust", "-U", "postgres"),
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root}"
-        log = str(Path(root) / "server.log")  # the server must not hold our pipes open
-        subprocess.run(
-            _as_postgres(
-                "pg_ctl", "-D", str(data), "-o", options, "-l", log, "-w", "-t", "30", "start"
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=60,
-        )
-        try:
-            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-        finally:
-            subprocess.run(
-                _as_postgres("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=60,
-            )
+async def postgres_dsn(postgres: TemporaryPostgres) -> str:
+    """An empty database of its own in the session's cluster, holding only the contract."""
+    dsn = await create_database(postgres, "oasys_facts")
+    await load_contract(dsn)
+    return dsn
 
 
 SEED_ROWS = f"""
@@ -109,8 +69,6 @@ SET session_replication_role = origin;
 async def test_facts_honour_soft_deletes_and_deregistration(postgres_dsn: str) -> None:
     connection = await asyncpg.connect(postgres_dsn)
     try:
-        await connection.execute((NDELIUS / "schema.sql").read_text())
-        await connection.execute((NDELIUS / "reference-data.sql").read_text())
         codes = dict(await connection.fetch("SELECT register_type_id, code FROM r_register_type"))
         assert [codes[i] for i in (1, 2, 3, 4)] == ["RLRH", "RMRH", "RHRH", "RVHR"]
         await connection.execute(SEED_ROWS)

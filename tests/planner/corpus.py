@@ -214,14 +214,73 @@ BY_CRNS = [
     ("risk-and-partner-list", RISK_AND_PARTNER_LIST),
 ]
 
+CASE_VIEW = """__typename crn
+  name { forename surname } access { message } tier { code }
+  manager { staff { code forename surname } team { description } provider { description } }
+  events { number mainOffence { description }
+    sentence { type { description } date requirements { category { description } length } } }
+  registrations { type { description } colour reviewOverdue }
+  nextAppointment { start type { description } }
+  contacts(first: 10) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { date type { code } outcome { code } } } }"""
+
+GATEWAY_ENTITIES = (
+    "query($r: [_Any!]!) { _entities(representations: $r) { ... on Case { " + CASE_VIEW + " } } }"
+)
+"""A gateway's join into this subgraph for a case view: an inline fragment on the entity."""
+
+CASES_VIEW = "query($crns: [ID!]!) { cases(crns: $crns) { " + CASE_VIEW + " } }"
+"""The same case view asked directly, by CRN."""
+
+ENTITIES_ALL_TYPES = """
+query Entities($r: [_Any!]!) {
+  _entities(representations: $r) {
+    __typename
+    ... on Case { crn name { surname } }
+    ... on Staff { code surname teams { code provider { code } } }
+    ... on Team { code description provider { code isPrivate } }
+    ... on Provider { code isPrivate }
+  }
+}
+"""
+
+ENTITIES_SHAPES = """
+fragment Named on Case { name { surname } }
+fragment Org on Staff { code __typename }
+query($r: [_Any!]!, $crn: ID!) {
+  me { username }
+  one: _entities(representations: $r) { __typename ...Named ... on Case { crn ...Named }
+    ...Org ... on Team { __typename code } }
+  two: _entities(representations: $r) { ... on Provider { description } }
+  case(crn: $crn) { crn }
+}
+"""
+"""Entities beside other root fields, through named fragments, merged per type."""
+
+ENTITY_DOCUMENTS = [
+    ("bench", documents.ENTITIES),
+    ("gateway", GATEWAY_ENTITIES),
+    ("all-types", ENTITIES_ALL_TYPES),
+    ("typename-only", "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }"),
+    ("shapes", ENTITIES_SHAPES),
+]
+
+ME = "{ me { username clientId roles provider { code description isPrivate } } }"
+CALLER_DOCUMENTS = [
+    ("me", ME),
+    ("service", "{ _service { sdl } }"),
+    ("together", "query Both { __typename _service { __typename sdl } me { __typename roles } }"),
+]
+
 FALLBACK = [
-    ("entities", documents.ENTITIES, {"r": [{"__typename": "Case", "crn": "X000001"}]}),
-    ("me", "{ me { username clientId roles } }", {}),
     ("introspection", "{ __schema { queryType { name } } }", {}),
 ]
 
 # Every document of the corpus must at least parse: a typo here would quietly test nothing.
-assert all(parse(document) for _, document, *_ in (*BY_CRN, *BY_CRNS, *FALLBACK))
+assert all(
+    parse(document)
+    for _, document, *_ in (*BY_CRN, *BY_CRNS, *FALLBACK, *ENTITY_DOCUMENTS, *CALLER_DOCUMENTS)
+)
 assert all(
     parse(document) for document in (CASELOAD, SEARCH_PAGES, documents.SEARCH, APPOINTMENT_WINDOWS)
 )

@@ -23,7 +23,11 @@ from tests.writes.conftest import NOTE, Case, new_key
 
 pytestmark = pytest.mark.skipif(find_pgbouncer() is None, reason="pgbouncer is not installed")
 
-BEHIND_PGBOUNCER = PoolOptions(pgbouncer=True, min_size=2, max_size=10)
+BEHIND_PGBOUNCER = PoolOptions(
+    pgbouncer=True, min_size=2, max_size=10, statement_timeout=30.0, acquire_timeout=30.0
+)
+"""Generous timeouts: forty requests queue for three server connections, and this test is
+about what works through PgBouncer, not how fast a busy machine answers."""
 
 OVERVIEW = """
 query($crn: ID!) { case(crn: $crn) {
