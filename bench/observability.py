@@ -1,18 +1,18 @@
-"""What metrics and tracing cost: req/s before them, with metrics, and with tracing too.
+"""What metrics and tracing cost: req/s with both off, with metrics, and with tracing too.
 
-``python -m bench.observability [--offenders 5000] [--rounds 3] [--seconds 8]`` seeds a
-throwaway nDelius, starts the OASys and CRC stand-ins and three one-worker servers side by
-side, and drives each with wrk in turn, interleaved (the order rotates every round), so
-the machine's drift touches every side alike:
+``python -m bench.observability [--offenders 5000] [--rounds 6] [--seconds 8]`` seeds a
+throwaway nDelius, starts the OASys and CRC stand-ins and three one-worker servers of this
+code side by side, and drives each with wrk in turn, interleaved (the order rotates every
+round), so the machine's drift touches every side alike:
 
-- ``before``: the code of ``--baseline`` (the last commit without metrics or tracing),
-  unpacked with ``git archive`` into a temporary folder;
-- ``metrics``: this code with tracing off (Prometheus metrics are always recorded);
-- ``metrics+tracing``: this code exporting over OTLP/HTTP to a local receiver
+- ``off``: ``CASEGRAPH_METRICS_ENABLED=false`` and no trace exporter;
+- ``metrics``: Prometheus metrics recorded (the default), tracing off;
+- ``metrics+tracing``: metrics, and spans exported over OTLP/HTTP to a local receiver
   (``bench/otlp_sink.py``) with 10% of traces sampled.
 
 Two queries: the overview with nDelius fields only, and with OASys and partner fields.
-Writes the "Observability overhead" section of bench/RESULTS.md.
+Writes the "Observability overhead" section of bench/RESULTS.md and its figures into
+bench/figures.json.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import io
 import json
+import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
@@ -34,84 +33,45 @@ from pathlib import Path
 import httpx
 
 from api.tokens import SigningKey, save_key
+from bench import figures
 from bench.fanout import DELIUS_ONLY, WITH_PARTNERS, seed_partner_cases
 from bench.load import Request, run_wrk, write_corpus
 from bench.sections import write_section
-from bench.servers import REPO, RunningServer, ServerSpec, casegraph
+from bench.servers import RunningServer, ServerSpec, casegraph
 from bench.standins import start_standins
 from resolvers.viewer import Role
 from sandbox.postgres import TemporaryPostgres, free_port
 
 HEADING = "## Observability overhead"
 RESULTS = Path(__file__).with_name("RESULTS.md")
-BASELINE = "4babae2"
 SAMPLED = "0.1"
-SIDES = ("before", "metrics", "metrics+tracing")
+SIDES = ("off", "metrics", "metrics+tracing")
 QUERIES = {"overview, nDelius only": DELIUS_ONLY, "overview with OASys and CRC": WITH_PARTNERS}
+WARM_UP_SECONDS = 3.0
+
+Found = dict[str, dict[str, list[float]]]
+"""req/s by query label, then by side: one figure per round."""
 
 
-def unpack(ref: str, folder: Path) -> Path:
-    """The tree of ``ref`` written into ``folder`` (no checkout, no change to the repository)."""
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", ref], capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
-
-
-def specs(
-    base: ServerSpec, backends: dict[str, str], sink: str, before: Path
-) -> dict[str, ServerSpec]:
-    """The three servers: the same settings, backends and worker count."""
-    env = {**base.env, **backends}
+def specs(base: ServerSpec, backends: dict[str, str], sink: str) -> dict[str, ServerSpec]:
+    """The three servers: this code, the same backends and worker count, only the
+    observability settings differ."""
     # The case-event capture polls nDelius several times a second: a cost of its own, not
-    # of observability, so this code's two servers run without it (the old code has none).
-    now = {**env, "CASEGRAPH_EVENTS_CAPTURE": "false"}
-    command = (sys.executable, "-m", "api.cli", *base.command[1:])
+    # of observability, so no side runs it.
+    env = {**base.env, **backends, "CASEGRAPH_EVENTS_CAPTURE": "false"}
+    untraced = {"CASEGRAPH_OTEL_EXPORTER": "none"}
     traced = {
         "CASEGRAPH_OTEL_EXPORTER": "otlp",
         "CASEGRAPH_OTEL_SAMPLE_RATIO": SAMPLED,
         "OTEL_EXPORTER_OTLP_ENDPOINT": sink,
     }
     return {
-        "before": dataclasses.replace(base, name="before", env=env, command=command, cwd=before),
-        "metrics": dataclasses.replace(base, name="metrics", env=now),
-        "metrics+tracing": dataclasses.replace(base, name="traced", env={**now, **traced}),
+        "off": dataclasses.replace(
+            base, name="off", env={**env, **untraced, "CASEGRAPH_METRICS_ENABLED": "false"}
+        ),
+        "metrics": dataclasses.replace(base, name="metrics", env={**env, **untraced}),
+        "metrics+tracing": dataclasses.replace(base, name="traced", env={**env, **traced}),
     }
-
-
-async def run(offenders: int, rounds: int, seconds: float, concurrency: int, ref: str) -> str:
-    """Seed, start everything, measure interleaved; return the results section."""
-    with TemporaryPostgres("observability") as database, tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        dsn = database.dsn
-        crns = await seed_partner_cases(dsn, offenders)
-        key = SigningKey.generate()
-        token = key.mint(
-            issuer="casegraph-local",
-            audience="casegraph",
-            client_id="bench",
-            roles=(Role.READ_CASES,),
-        )
-        standins = await start_standins(dsn)
-        backends = {
-            "CASEGRAPH_OASYS_URL": standins.oasys_url,
-            "CASEGRAPH_OASYS_CACHE_SECONDS": "0",
-            "CASEGRAPH_CRC_REGISTRY": json.dumps(standins.registry),
-        }
-        base = casegraph(dsn, save_key(key, work / "keys"), workers=1)
-        try:
-            rps, spans = await asyncio.to_thread(
-                compare,
-                Load(crns, work, rounds, seconds, concurrency, f"Bearer {token}"),
-                base,
-                backends,
-                unpack(ref, work / "before"),
-            )
-        finally:
-            await standins.stop()
-    return render(rps, spans, offenders, rounds, seconds, concurrency, ref, len(crns))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,46 +86,93 @@ class Load:
     authorization: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What one whole run measured."""
+
+    rps: Found
+    cases: int
+    traced_requests: int
+    spans: int
+    batches: int
+
+
+async def run(offenders: int, rounds: int, seconds: float, concurrency: int) -> Outcome:
+    """Seed, start everything, measure interleaved."""
+    with TemporaryPostgres("observability") as database, tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        crns = await seed_partner_cases(database.dsn, offenders)
+        key = SigningKey.generate()
+        token = key.mint(
+            issuer="casegraph-local",
+            audience="casegraph",
+            client_id="bench",
+            roles=(Role.READ_CASES,),
+        )
+        standins = await start_standins(database.dsn)
+        backends = {
+            "CASEGRAPH_OASYS_URL": standins.oasys_url,
+            "CASEGRAPH_OASYS_CACHE_SECONDS": "0",
+            "CASEGRAPH_CRC_REGISTRY": json.dumps(standins.registry),
+        }
+        base = casegraph(database.dsn, save_key(key, work / "keys"), workers=1)
+        load = Load(crns, work, rounds, seconds, concurrency, f"Bearer {token}")
+        try:
+            rps, traced, received = await asyncio.to_thread(compare, load, base, backends)
+        finally:
+            await standins.stop()
+    return Outcome(rps, len(crns), traced, received["spans"], received["batches"])
+
+
 def compare(
-    load: Load, base: ServerSpec, backends: dict[str, str], before: Path
-) -> tuple[dict[str, dict[str, list[float]]], dict[str, int]]:
-    """Start the OTLP receiver and the three servers; measure; stop them all."""
+    load: Load, base: ServerSpec, backends: dict[str, str]
+) -> tuple[Found, int, dict[str, int]]:
+    """Start the OTLP receiver and the three servers; measure; stop them all. Returns the
+    req/s, the requests the traced server answered and what the receiver got."""
     sink_port = free_port()
     sink = subprocess.Popen([sys.executable, "-m", "bench.otlp_sink", "--port", str(sink_port)])
-    chosen = specs(base, backends, f"http://127.0.0.1:{sink_port}", before)
+    sink_url = f"http://127.0.0.1:{sink_port}"
+    chosen = specs(base, backends, sink_url)
     servers = {side: RunningServer(spec, load.work) for side, spec in chosen.items()}
     try:
         for server in servers.values():
             server.wait_ready()
-        rps = measure(servers, load)
-        spans: dict[str, int] = httpx.get(f"http://127.0.0.1:{sink_port}/spans", timeout=5).json()
+        rps, traced_requests = measure(servers, load)
+        servers["metrics+tracing"].stop()  # flushes the spans it still holds
+        received: dict[str, int] = httpx.get(f"{sink_url}/spans", timeout=5).json()
     finally:
         for server in servers.values():
             server.stop()
         sink.terminate()
         sink.wait(15)
-    return rps, spans
+    return rps, traced_requests, received
 
 
-def measure(servers: dict[str, RunningServer], load: Load) -> dict[str, dict[str, list[float]]]:
-    """req/s per query and side, one wrk run each per round, the side order rotating."""
-    found: dict[str, dict[str, list[float]]] = {q: {s: [] for s in SIDES} for q in QUERIES}
+def measure(servers: dict[str, RunningServer], load: Load) -> tuple[Found, int]:
+    """req/s per query and side, one wrk run each per round, the side order rotating; and
+    how many requests the traced server answered (warm-up included)."""
+    found: Found = {q: {s: [] for s in SIDES} for q in QUERIES}
+    traced = 0
     for label, document in QUERIES.items():
         corpus = [
             Request("/graphql", {"query": document, "variables": {"crn": crn}}) for crn in load.crns
         ]
         path = write_corpus(corpus, load.work / "corpus.txt")
         for side in SIDES:  # warm every server (plans, pools, connections) first
-            _rps(servers[side], path, 2, load)
+            requests = _requests(servers[side], path, WARM_UP_SECONDS, load)[0]
+            traced += requests if side == "metrics+tracing" else 0
         for round_number in range(load.rounds):
-            order = SIDES[round_number % 3 :] + SIDES[: round_number % 3]
-            for side in order:
+            shift = round_number % len(SIDES)
+            for side in SIDES[shift:] + SIDES[:shift]:
                 time.sleep(0.5)
-                found[label][side].append(_rps(servers[side], path, load.seconds, load))
-    return found
+                requests, rps = _requests(servers[side], path, load.seconds, load)
+                found[label][side].append(rps)
+                traced += requests if side == "metrics+tracing" else 0
+                print(f"{label} round {round_number + 1} {side}: {rps:.0f} req/s", flush=True)
+    return found, traced
 
 
-def _rps(server: RunningServer, corpus: Path, seconds: float, load: Load) -> float:
+def _requests(server: RunningServer, corpus: Path, seconds: float, load: Load) -> tuple[int, float]:
     result = run_wrk(
         server.url,
         corpus,
@@ -175,72 +182,89 @@ def _rps(server: RunningServer, corpus: Path, seconds: float, load: Load) -> flo
     )
     if result.errors:
         raise RuntimeError(f"{server.spec.name} answered {result.errors} errors under load")
-    return result.rps
+    return result.requests, result.rps
 
 
-def render(
-    rps: dict[str, dict[str, list[float]]],
-    spans: dict[str, int],
-    offenders: int,
-    rounds: int,
-    seconds: float,
-    concurrency: int,
-    ref: str,
-    cases: int,
-) -> str:
+def overheads(sides: dict[str, list[float]]) -> dict[str, float]:
+    """Each observed side's drop in median req/s from ``off`` (0.03 is 3% slower)."""
+    off = statistics.median(sides["off"])
+    return {side: 1 - statistics.median(sides[side]) / off for side in SIDES[1:]}
+
+
+def render(outcome: Outcome, args: argparse.Namespace) -> str:
     """The markdown section."""
     lines = [
         HEADING,
         "",
-        f"`python -m bench.observability --offenders {offenders} --rounds {rounds} "
-        f"--seconds {seconds:g}`: three `casegraph serve --workers 1` side by side over one "
-        f"database of {offenders:,} offenders, with OASys and the CRCs (stand-ins, no added "
-        f"latency, OASys answers not cached) behind them; wrk with {concurrency} connections "
-        f"over {cases} CRC-held cases, {seconds:g} s per run, {rounds} rounds interleaved "
-        "(the order rotating), after 2 s of warm-up each. `before` is the code of "
-        f"`{ref}` (no metrics, no tracing); `metrics` is this code with tracing and the "
-        "case-event capture off; "
-        f"`metrics+tracing` exports spans over OTLP/HTTP to a local receiver with "
-        f"{float(SAMPLED):.0%} of traces sampled. Median req/s of the rounds (all rounds in "
-        "brackets); overhead is the drop from `before`.",
+        f"`python -m bench.observability --offenders {args.offenders} --rounds {args.rounds} "
+        f"--seconds {args.seconds:g}`: three `casegraph serve --workers 1` of this code side "
+        f"by side over one database of {args.offenders:,} offenders, with OASys and the CRCs "
+        "(stand-ins, no added latency, OASys answers not cached) behind them; wrk with "
+        f"{args.concurrency} connections over {outcome.cases} CRC-held cases, "
+        f"{args.seconds:g} s per run, {args.rounds} rounds interleaved (the order rotating), after "
+        f"{WARM_UP_SECONDS:g} s of warm-up each. The sides differ only in their settings: "
+        "`off` has `CASEGRAPH_METRICS_ENABLED=false` and no trace exporter; `metrics` records "
+        "every Prometheus metric (the default) with tracing off; `metrics+tracing` records "
+        "them too and exports spans over OTLP/HTTP to a local receiver "
+        f"(`bench/otlp_sink.py`) with {float(SAMPLED):.0%} of traces sampled. The case-event "
+        "capture is off on every side. Median req/s of the rounds (every round in brackets); "
+        "overhead is the drop of the median from `off`'s.",
         "",
-        "| query | before | metrics | metrics+tracing | metrics overhead | both overhead |",
+        "| query | off | metrics | metrics+tracing | metrics overhead | both overhead |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for label, sides in rps.items():
-        median = {side: statistics.median(values) for side, values in sides.items()}
-        cells = [f"{median[s]:.0f} ({', '.join(f'{v:.0f}' for v in sides[s])})" for s in SIDES]
-        before = median["before"]
-        drops = [f"{1 - median[side] / before:.1%}" for side in SIDES[1:]]
+    for label, sides in outcome.rps.items():
+        cells = [
+            f"{statistics.median(sides[s]):.0f} ({', '.join(f'{v:.0f}' for v in sides[s])})"
+            for s in SIDES
+        ]
+        drops = [f"{drop:.1%}" for drop in overheads(sides).values()]
         lines.append(f"| {label} | {' | '.join(cells)} | {' | '.join(drops)} |")
+    share = outcome.spans / outcome.traced_requests if outcome.traced_requests else 0.0
     lines += [
         "",
-        f"The receiver got {spans['spans']:,} spans in {spans['batches']:,} batches from the "
-        "traced server, so its exporter was really at work. A negative overhead is noise: "
-        "the sides differ by less than the machine's drift between runs.",
+        f"The receiver got {outcome.spans:,} spans in {outcome.batches:,} batches from the "
+        f"traced server, which answered {outcome.traced_requests:,} requests ({share:.2f} "
+        "spans a request: about a tenth of the requests were traced, each with its request, "
+        "loader, SQL and backend-call spans), so its exporter was really at work. A negative "
+        "overhead is noise: the sides differ by less than the machine's drift between runs. "
+        f"Load average before the run {args.load_before}, after it {_load_average()}.",
         "",
     ]
     return "\n".join(lines)
 
 
+def _load_average() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def options() -> argparse.Namespace:
     """The command line's options."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--offenders", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--baseline", default=BASELINE, help="git ref without metrics/tracing")
     return parser.parse_args()
 
 
 def main() -> None:
-    """Measure, then rewrite this benchmark's section of RESULTS.md."""
+    """Measure, then rewrite this benchmark's section of RESULTS.md and its figures."""
     args = options()
-    section = asyncio.run(
-        run(args.offenders, args.rounds, args.seconds, args.concurrency, args.baseline)
-    )
+    args.load_before = _load_average()
+    outcome = asyncio.run(run(args.offenders, args.rounds, args.seconds, args.concurrency))
+    section = render(outcome, args)
     write_section(RESULTS, section, HEADING)
+    figures.record(
+        "observability",
+        {
+            "sample_ratio": float(SAMPLED),
+            "rps": outcome.rps,
+            "overhead": {label: overheads(sides) for label, sides in outcome.rps.items()},
+            "spans": outcome.spans,
+            "traced_requests": outcome.traced_requests,
+        },
+    )
     print(section)
 
 
