@@ -50,14 +50,23 @@ def _clean_text(key: str, value: str) -> str:
 
 
 def scrubbed(span: ReadableSpan) -> ReadableSpan:
-    """A copy of ``span`` that holds no case data."""
+    """``span`` itself when it holds no case data, else a copy that holds none."""
     status = span.status
+    attributes = clean_attributes(span.attributes)
+    name = scrub(span.name)
+    if (
+        not span.events
+        and not status.description
+        and name == span.name
+        and attributes == dict(span.attributes or {})
+    ):
+        return span
     return ReadableSpan(
-        name=scrub(span.name),
+        name=name,
         context=span.context,
         parent=span.parent,
         resource=span.resource,
-        attributes=clean_attributes(span.attributes),
+        attributes=attributes,
         events=[
             Event(event.name, clean_attributes(event.attributes), event.timestamp)
             for event in span.events

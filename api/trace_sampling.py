@@ -1,5 +1,4 @@
-"""Sampling a new request's trace before the ASGI instrumentation runs, so an unsampled one
-skips it.
+"""Sampling decided before the instrumentations do their work, so unsampled requests skip it.
 
 The ASGI instrumentation collects a dozen attributes, extracts the caller's context, starts
 the request span, wraps every ``send`` and computes its duration attributes, and only the
@@ -17,14 +16,17 @@ with the SDK's own sampler and id generator, for requests that start a trace (no
 
 A request with a caller's ``traceparent`` always goes through the instrumentation, which
 follows the caller's decision (parent-based sampling). Probes and scrapes skip both.
+``UnsampledSkippingAsyncPG`` does the same for SQL statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
+from typing import Any
 
-from opentelemetry import context
+from opentelemetry import context, trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import Decision, Sampler
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, set_span_in_context
@@ -89,3 +91,43 @@ class SampleFirst:
             await self._app(scope, receive, send)
         finally:
             context.detach(token)
+
+
+def _in_unsampled_trace() -> bool:
+    """True inside a trace that is not sampled: a child span could never be recorded."""
+    span_context = trace.get_current_span().get_span_context()
+    return span_context.is_valid and not span_context.trace_flags.sampled
+
+
+class UnsampledSkippingAsyncPG(AsyncPGInstrumentor):
+    """The asyncpg instrumentation, skipped for statements of unsampled requests.
+
+    Before it starts a span, the instrumentation builds every attribute (a regex over the
+    statement, the connection's address and database), and the sampler then drops the
+    span: at a 10% sample ratio that is most of the work, for nothing. With a parent-based
+    sampler the child of an unsampled span is never sampled, so skipping it loses no
+    span; statements outside any trace (background jobs) still go through the
+    instrumentation and its sampler. The wrappers return the call's awaitable rather
+    than awaiting it, so a skipped statement costs no extra coroutine.
+    """
+
+    def _do_execute(
+        self, func: Any, instance: Any, args: Any, kwargs: Any
+    ) -> Coroutine[Any, Any, Any]:
+        if _in_unsampled_trace():
+            return func(*args, **kwargs)  # type: ignore[no-any-return]
+        return super()._do_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
+
+    def _do_cursor_execute(
+        self, func: Any, instance: Any, args: Any, kwargs: Any
+    ) -> Coroutine[Any, Any, Any]:
+        if _in_unsampled_trace():
+            return func(*args, **kwargs)  # type: ignore[no-any-return]
+        return super()._do_cursor_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
+
+    def _do_prepared_execute(
+        self, func: Any, instance: Any, args: Any, kwargs: Any
+    ) -> Coroutine[Any, Any, Any]:
+        if _in_unsampled_trace():
+            return func(*args, **kwargs)  # type: ignore[no-any-return]
+        return super()._do_prepared_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]

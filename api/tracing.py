@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -35,7 +33,7 @@ from starlette.types import ASGIApp
 
 from api.settings import Settings, SettingsError
 from api.span_export import JsonLinesSpans, ScrubbedSpans
-from api.trace_sampling import PresetTraceIds, SampleFirst
+from api.trace_sampling import PresetTraceIds, SampleFirst, UnsampledSkippingAsyncPG
 
 EXPORTERS = ("none", "otlp", "jsonl")
 UNTRACED_PATHS = "/health,/ready,/metrics"
@@ -80,39 +78,6 @@ def configure_tracing(settings: Settings) -> TracerProvider | None:
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     _configured.append(provider)
     return provider
-
-
-def _in_unsampled_trace() -> bool:
-    """True inside a trace that is not sampled: a child span could never be recorded."""
-    context = trace.get_current_span().get_span_context()
-    return context.is_valid and not context.trace_flags.sampled
-
-
-class UnsampledSkippingAsyncPG(AsyncPGInstrumentor):
-    """The asyncpg instrumentation, skipped for statements of unsampled requests.
-
-    Before it starts a span, the instrumentation builds every attribute (a regex over the
-    statement, the connection's address and database), and the sampler then drops the
-    span: at a 10% sample ratio that is most of the work, for nothing. With a parent-based
-    sampler the child of an unsampled span is never sampled, so skipping it loses no
-    span; statements outside any trace (background jobs) still go through the
-    instrumentation and its sampler.
-    """
-
-    async def _do_execute(self, func: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        if _in_unsampled_trace():
-            return await func(*args, **kwargs)
-        return await super()._do_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
-
-    async def _do_cursor_execute(self, func: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        if _in_unsampled_trace():
-            return await func(*args, **kwargs)
-        return await super()._do_cursor_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
-
-    async def _do_prepared_execute(self, func: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-        if _in_unsampled_trace():
-            return await func(*args, **kwargs)
-        return await super()._do_prepared_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
 
 
 def flush_spans() -> None:

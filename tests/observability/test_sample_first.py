@@ -1,12 +1,16 @@
-"""A new request's trace is sampled once, before the ASGI instrumentation runs.
+"""A new request's trace is sampled once, before the ASGI instrumentation runs; statements
+of an unsampled request skip the asyncpg instrumentation.
 
-Pure logic, so the app behind the middleware is a few lines and the spans go to memory.
+The app behind the middleware is a few lines, the statements go to the session's real
+PostgreSQL, and the spans go to memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import asyncpg
 import httpx
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -14,11 +18,17 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.id_generator import IdGenerator
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import (
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    TraceIdRatioBased,
+)
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.trace_sampling import PresetTraceIds, SampleFirst
+from api.trace_sampling import PresetTraceIds, SampleFirst, UnsampledSkippingAsyncPG
 
 KEPT = 0x1
 """A trace id a ratio of one half keeps (its low 64 bits are under the bound)."""
@@ -110,3 +120,50 @@ async def test_probes_are_never_traced() -> None:
     seen = await ask(app, "/health")
     assert seen == {"traceId": 0, "recording": False}
     assert exporter.get_finished_spans() == ()
+
+
+class CountingSampler(Sampler):
+    """Samples everything, and counts the spans it was asked about."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+        self._inner = ParentBased(TraceIdRatioBased(1.0))
+
+    def should_sample(self, *args: Any, **kwargs: Any) -> SamplingResult:
+        self.asked += 1
+        return self._inner.should_sample(*args, **kwargs)
+
+    def get_description(self) -> str:
+        return "counting"
+
+
+async def test_statements_of_unsampled_requests_start_no_span_and_sampled_ones_do(
+    dsn: str,
+) -> None:
+    exporter = InMemorySpanExporter()
+    sampler = CountingSampler()
+    provider = TracerProvider(sampler=sampler)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    instrumentor = UnsampledSkippingAsyncPG()
+    instrumentor.instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
+    try:
+        connection = await asyncpg.connect(dsn)
+        try:
+            unsampled = SpanContext(DROPPED, 7, is_remote=False, trace_flags=TraceFlags(0))
+            with trace.use_span(NonRecordingSpan(unsampled)):
+                assert await connection.fetchval("SELECT 1") == 1
+            assert sampler.asked == 0  # no span was even begun
+            assert exporter.get_finished_spans() == ()
+            with tracer.start_as_current_span("request"):
+                assert await connection.fetchval("SELECT 2") == 2
+        finally:
+            await connection.close()
+    finally:
+        instrumentor.uninstrument()  # type: ignore[no-untyped-call]
+    statement, request = exporter.get_finished_spans()
+    assert statement.attributes is not None
+    assert statement.attributes["db.statement"] == "SELECT 2"
+    assert statement.parent is not None
+    assert request.context is not None
+    assert statement.parent.span_id == request.context.span_id
