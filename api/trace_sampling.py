@@ -114,20 +114,25 @@ class UnsampledSkippingAsyncPG(AsyncPGInstrumentor):
     def _do_execute(
         self, func: Any, instance: Any, args: Any, kwargs: Any
     ) -> Coroutine[Any, Any, Any]:
-        if _in_unsampled_trace():
-            return func(*args, **kwargs)  # type: ignore[no-any-return]
-        return super()._do_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
+        return _unless_unsampled(super()._do_execute, func, instance, args, kwargs)
 
     def _do_cursor_execute(
         self, func: Any, instance: Any, args: Any, kwargs: Any
     ) -> Coroutine[Any, Any, Any]:
-        if _in_unsampled_trace():
-            return func(*args, **kwargs)  # type: ignore[no-any-return]
-        return super()._do_cursor_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
+        return _unless_unsampled(super()._do_cursor_execute, func, instance, args, kwargs)
 
     def _do_prepared_execute(
         self, func: Any, instance: Any, args: Any, kwargs: Any
     ) -> Coroutine[Any, Any, Any]:
-        if _in_unsampled_trace():
-            return func(*args, **kwargs)  # type: ignore[no-any-return]
-        return super()._do_prepared_execute(func, instance, args, kwargs)  # type: ignore[no-untyped-call]
+        return _unless_unsampled(super()._do_prepared_execute, func, instance, args, kwargs)
+
+
+def _unless_unsampled(
+    traced: Callable[..., Coroutine[Any, Any, Any]], func: Any, *call: Any
+) -> Coroutine[Any, Any, Any]:
+    """The statement itself inside an unsampled trace, else the instrumentation's wrapper
+    (``traced``) around it; ``call`` is the wrapped call's instance, args and kwargs."""
+    if _in_unsampled_trace():
+        _instance, args, kwargs = call
+        return func(*args, **kwargs)  # type: ignore[no-any-return]
+    return traced(func, *call)
