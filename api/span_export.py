@@ -53,7 +53,7 @@ def scrubbed(span: ReadableSpan) -> ReadableSpan:
     """``span`` itself when it holds no case data, else a copy that holds none."""
     status = span.status
     attributes = clean_attributes(span.attributes)
-    name = scrub(span.name)
+    name = _clean_text("span.name", span.name)
     if (
         not span.events
         and not status.description
