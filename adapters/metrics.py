@@ -72,6 +72,23 @@ SEARCH_REFRESHED_AT = Gauge(
 )
 
 
+class _Recording:
+    """Whether this process records metrics: ``CASEGRAPH_METRICS_ENABLED``, set once by the
+    application at start-up (``record_metrics``)."""
+
+    on = True
+
+
+def record_metrics(enabled: bool) -> None:
+    """Record the metrics this module times and counts, or none of them."""
+    _Recording.on = enabled
+
+
+def recording_metrics() -> bool:
+    """True unless metrics were turned off."""
+    return _Recording.on
+
+
 def outcome_of(error: BaseException | None) -> str:
     """The ``outcome`` label for a call that raised ``error`` (None: it succeeded)."""
     if error is None:
@@ -95,6 +112,8 @@ _seconds: dict[str, Any] = {}
 
 def record_call(source: str, started: float, error: BaseException | None) -> None:
     """Count one backend call begun at ``started`` (``time.perf_counter``)."""
+    if not _Recording.on:
+        return
     elapsed = time.perf_counter() - started
     key = (source, outcome_of(error))
     calls = _calls.get(key)
@@ -110,6 +129,9 @@ def record_call(source: str, started: float, error: BaseException | None) -> Non
 @contextmanager
 def backend_call(source: str) -> Iterator[None]:
     """Count the call made inside the block, with its outcome and latency."""
+    if not _Recording.on:
+        yield
+        return
     started = time.perf_counter()
     try:
         yield
@@ -122,6 +144,9 @@ def backend_call(source: str) -> Iterator[None]:
 @contextmanager
 def audit_write() -> Iterator[None]:
     """Time one audit write; count it as failed when the block raises."""
+    if not _Recording.on:
+        yield
+        return
     started = time.perf_counter()
     try:
         yield
@@ -134,4 +159,6 @@ def audit_write() -> Iterator[None]:
 
 def search_refreshed() -> None:
     """The person search was refreshed just now."""
+    if not _Recording.on:
+        return
     SEARCH_REFRESHED_AT.set(time.time())

@@ -25,7 +25,7 @@ from api.graphiql import ASSETS, ASSETS_PATH
 from api.graphql_view import CaseGraphView
 from api.health import health, ready
 from api.logs import configure_logging
-from api.metrics import metrics
+from api.metrics import metrics_endpoint
 from api.middleware import transport_middleware
 from api.settings import Settings, SettingsError
 from api.tracing import configure_tracing, flush_spans, tracing_middleware
@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, backends: Backends | None = None) -> Starl
             WebSocketRoute("/graphql", view),
             Route("/health", health),
             Route("/ready", ready),
-            Route("/metrics", metrics),
+            Route("/metrics", metrics_endpoint(settings)),
         ],
         middleware=[
             *tracing_middleware(settings),

@@ -45,8 +45,9 @@ def schema_extensions(settings: Settings) -> list[ExtensionFactory]:
     limits = DocumentLimits.of(settings)
     suggestions = settings.field_suggestions
     names = OperationNames.of(documents)
+    measured = [lambda: RequestMetrics(names)] if settings.metrics_enabled else []
     return [
-        lambda: RequestMetrics(names),
+        *measured,
         lambda: TrustedDocumentGate(documents),
         lambda: AddValidationRules(rules),
         lambda: GuardedDocument(limits, suggestions=suggestions),

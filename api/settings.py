@@ -108,6 +108,7 @@ class Settings:
     introspection: bool = False
     field_suggestions: bool = False
     log_format: str = "json"
+    metrics_enabled: bool = True
     otel_exporter: str = ""
     otel_file: str = ".casegraph/spans.jsonl"
     otel_sample_ratio: float = 1.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,24 +32,41 @@ def clean_attributes(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         if key in _DROPPED:
             continue
         if isinstance(value, str):
-            if "url" in key or "target" in key or key == "http.route":
-                value = value.split("?", 1)[0]
-            value = scrub(value)
+            value = _clean_text(key, value)
         elif isinstance(value, tuple | list):
             value = tuple(scrub(v) if isinstance(v, str) else v for v in value)
         cleaned[key] = value
     return cleaned
 
 
+@lru_cache(maxsize=4096)
+def _clean_text(key: str, value: str) -> str:
+    """One text attribute made safe. Cached: most values recur (each SQL statement's text,
+    the same few names and routes), and four regular expressions over a long statement
+    cost more than the rest of its export."""
+    if "url" in key or "target" in key or key == "http.route":
+        value = value.split("?", 1)[0]
+    return scrub(value)
+
+
 def scrubbed(span: ReadableSpan) -> ReadableSpan:
-    """A copy of ``span`` that holds no case data."""
+    """``span`` itself when it holds no case data, else a copy that holds none."""
     status = span.status
+    attributes = clean_attributes(span.attributes)
+    name = _clean_text("span.name", span.name)
+    if (
+        not span.events
+        and not status.description
+        and name == span.name
+        and attributes == dict(span.attributes or {})
+    ):
+        return span
     return ReadableSpan(
-        name=scrub(span.name),
+        name=name,
         context=span.context,
         parent=span.parent,
         resource=span.resource,
-        attributes=clean_attributes(span.attributes),
+        attributes=attributes,
         events=[
             Event(event.name, clean_attributes(event.attributes), event.timestamp)
             for event in span.events

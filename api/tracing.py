@@ -23,16 +23,17 @@ from pathlib import Path
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from api.settings import Settings, SettingsError
 from api.span_export import JsonLinesSpans, ScrubbedSpans
+from api.trace_sampling import PresetTraceIds, SampleFirst, UnsampledSkippingAsyncPG
 
 EXPORTERS = ("none", "otlp", "jsonl")
 UNTRACED_PATHS = "/health,/ready,/metrics"
@@ -69,10 +70,11 @@ def configure_tracing(settings: Settings) -> TracerProvider | None:
     provider = TracerProvider(
         resource=Resource.create(named),
         sampler=ParentBased(TraceIdRatioBased(settings.otel_sample_ratio)),
+        id_generator=PresetTraceIds(),
     )
     provider.add_span_processor(BatchSpanProcessor(ScrubbedSpans(_exporter(settings))))
     trace.set_tracer_provider(provider)
-    AsyncPGInstrumentor().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
+    UnsampledSkippingAsyncPG().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     _configured.append(provider)
     return provider
@@ -100,10 +102,21 @@ def tracing_middleware(settings: Settings) -> list[Middleware]:
     """The request span's middleware (outermost) when tracing is on; nothing otherwise."""
     if not tracing_enabled(settings):
         return []
+    ids = _configured[0].id_generator if _configured else PresetTraceIds()
     return [
         Middleware(
-            OpenTelemetryMiddleware,
-            excluded_urls=UNTRACED_PATHS,
-            exclude_spans=["receive", "send"],
+            SampleFirst,
+            instrument=_instrumented,
+            sampler=TraceIdRatioBased(settings.otel_sample_ratio),
+            ids=ids,
+            untraced_paths=frozenset(UNTRACED_PATHS.split(",")),
         )
     ]
+
+
+def _instrumented(app: ASGIApp) -> ASGIApp:
+    """The ASGI instrumentation around ``app``: the request span, without one span per
+    ASGI message."""
+    return OpenTelemetryMiddleware(
+        app, excluded_urls=UNTRACED_PATHS, exclude_spans=["receive", "send"]
+    )
