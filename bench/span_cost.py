@@ -19,7 +19,7 @@ from opentelemetry.trace import SpanKind
 
 from api.span_export import scrubbed
 
-STATEMENT_ATTRIBUTES = {
+STATEMENT_ATTRIBUTES: dict[str, str | int] = {
     "db.system": "postgresql",
     "db.name": "delius",
     "db.user": "casegraph",
