@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from adapters.delius.database import Database
+from adapters.delius.group_commit import GroupCommit
 from adapters.metrics import audit_write
 from adapters.records import AuditEntry
 
@@ -35,13 +36,17 @@ class AuditQueries:
     """Writes and reads of the audit trail."""
 
     _db: Database
+    _audit_commits: GroupCommit[AuditEntry] | None = None
 
     async def record_audit(self, entries: Sequence[AuditEntry]) -> None:
-        """Store every entry in one statement; committed when this returns."""
+        """Store every entry; committed when this returns. The entries of requests
+        answering at the same time go in one statement and one commit."""
         if not entries:
             return
+        if self._audit_commits is None:
+            self._audit_commits = GroupCommit(self._store)
         with audit_write():
-            await self._store(entries)
+            await self._audit_commits.submit(entries)
 
     async def _store(self, entries: Sequence[AuditEntry]) -> None:
         first = entries[0]
