@@ -94,7 +94,8 @@ def render(
         f"{prepared.seed_seconds:.0f} s; migrations and the search copy in "
         f"{prepared.migrate_seconds:.1f} s.",
         f"- Load: {settings}",
-        "- Targets: `casegraph-Nw` is `casegraph serve --workers N`; `-naive` is the same "
+        "- Targets: `casegraph-Nw` is `casegraph serve --workers N` (the case-event capture off, "
+        "as no other target captures changes); `-naive` is the same "
         "with CASEGRAPH_LOADER_BATCHING=false; `postgraphile` is PostGraphile v5 (one Node "
         "process); `floor-rows` is bench/floor_rows.py (raw asyncpg: one statement per relation, "
         "the answer written in Python, one uvicorn worker); `floor` is bench/floor.py (one "
