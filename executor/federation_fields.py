@@ -62,11 +62,3 @@ FEDERATION_FIELDS: dict[str, dict[str, Spec]] = {
         provider=Call(_caller_provider, permission=False),
     ),
 }
-
-
-def with_federation_fields(fields: dict[str, dict[str, Spec]]) -> dict[str, dict[str, Spec]]:
-    """The field table with these fields added (``Query`` extended, the others new)."""
-    merged = {name: dict(specs) for name, specs in fields.items()}
-    for name, specs in FEDERATION_FIELDS.items():
-        merged.setdefault(name, {}).update(specs)
-    return merged

@@ -18,7 +18,7 @@ from strawberry.utils.str_converters import to_camel_case
 from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from executor.attributes import attributes_of
-from executor.federation_fields import with_federation_fields
+from executor.federation_fields import FEDERATION_FIELDS
 from executor.partner_fields import PARTNER_FIELDS
 from executor.risk_fields import RISK_FIELDS
 from executor.specs import Args, Call, Load, Spec, Sync, itself, loaded, merged
@@ -339,4 +339,4 @@ FIELDS: dict[str, dict[str, Spec]] = {
 }
 merged(FIELDS, RISK_FIELDS)
 merged(FIELDS, PARTNER_FIELDS)
-FIELDS = with_federation_fields(FIELDS)
+merged(FIELDS, FEDERATION_FIELDS)
