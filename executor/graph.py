@@ -21,7 +21,7 @@ from executor.attributes import attributes_of
 from executor.federation_fields import FEDERATION_FIELDS
 from executor.partner_fields import PARTNER_FIELDS
 from executor.risk_fields import RISK_FIELDS
-from executor.specs import Args, Call, Load, Spec, Sync, itself, loaded, merged
+from executor.specs import Args, Call, Load, Spec, Sync, itself, listed, loaded, merged
 from resolvers import field_rules
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor
@@ -184,10 +184,6 @@ def _additional_offences(records: Any, key: Any, event: Any, args: Args, context
     return field_rules.additional_offences(records)
 
 
-def _listed(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
-    return list(records or ())
-
-
 async def _case(source: None, args: Args, context: Context) -> CaseView:
     return await view_of_crn(context, str(args["crn"]))
 
@@ -278,7 +274,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
     },
     "CodedValue": attributes_of(CodedValue),
     "OffenderManager": attributes_of(OffenderManager),
-    "Staff": attributes_of(Staff, teams=Load(lambda c: c.delius.teams_by_staff, _by_id, _listed)),
+    "Staff": attributes_of(Staff, teams=Load(lambda c: c.delius.teams_by_staff, _by_id, listed)),
     "Team": attributes_of(
         Team,
         provider=Load(

@@ -15,7 +15,7 @@ from typing import Any
 
 from adapters.crc.records import PartnerAppointmentRecord, PartnerCaseRecord
 from executor.attributes import attributes_of
-from executor.specs import Args, Call, Load, Spec, Sync, loaded
+from executor.specs import Args, Call, Load, Spec, Sync, listed, loaded
 from executor.tree import Selection
 from resolvers import field_rules
 from resolvers.context import Context
@@ -78,10 +78,6 @@ def _case_key(record: PartnerCaseRecord, args: Args, context: Context) -> tuple[
     return (record.provider_code, record.crn)
 
 
-def _listed(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
-    return list(records or ())
-
-
 def _provider(record: Any, key: Any, source: Any, args: Args, context: Context) -> Any:
     return field_rules.required(record, "partner case of an unknown provider")
 
@@ -100,7 +96,7 @@ PARTNER_FIELDS: dict[str, dict[str, Spec]] = {
             lambda c: c.delius.provider_by_code, lambda r, a, c: r.provider_code, _provider
         ),
         appointments=Call(_appointments, permission=False),
-        interventions=Load(lambda c: configured(c.crc).interventions, _case_key, _listed),
+        interventions=Load(lambda c: configured(c.crc).interventions, _case_key, listed),
         unpaidWork=loaded(lambda c: configured(c.crc).unpaid_work, _case_key),
     ),
     "PartnerPractitioner": attributes_of(PartnerPractitioner),

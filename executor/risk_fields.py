@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.oasys.records import GroupRiskRecord, RoshRecord, ScoreRecord
+from adapters.oasys.records import GroupRiskRecord, RoshRecord
 from executor.attributes import attributes_of
 from executor.specs import Args, Load, Spec, Sync, loaded, prefetching
 from resolvers import risk
@@ -25,6 +25,7 @@ from schema.risk import (
     RiskLevel,
     RiskOfSeriousHarm,
     ScoreBand,
+    band_of,
 )
 
 
@@ -52,10 +53,6 @@ def _group(record: GroupRiskRecord, args: Args, context: Context) -> RiskGroup:
     return RiskGroup(record.group)
 
 
-def _band(record: ScoreRecord, args: Args, context: Context) -> RiskLevel | None:
-    return RiskLevel(record.band) if record.band else None
-
-
 RISK_FIELDS: dict[str, dict[str, Spec]] = {
     "Case": {
         "riskOfSeriousHarm": loaded(lambda c: risk.rosh_loader(c.oasys), _crn, early=True),
@@ -72,7 +69,7 @@ RISK_FIELDS: dict[str, dict[str, Spec]] = {
     ),
     "GroupRisk": attributes_of(GroupRisk, group=Sync(_group), level=Sync(_level)),
     "PredictorScores": attributes_of(PredictorScores),
-    "ScoreBand": attributes_of(ScoreBand, band=Sync(_band)),
+    "ScoreBand": attributes_of(ScoreBand, band=Sync(lambda r, a, c: band_of(r))),
     "Assessment": attributes_of(Assessment),
 }
 """The OASys part of the graph, merged into ``executor.graph.FIELDS``."""

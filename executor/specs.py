@@ -96,6 +96,11 @@ def loaded(
     return Load(loader, key, lambda value, k, source, args, context: value, start)
 
 
+def listed(records: Any, key: Any, source: Any, args: Args, context: Context) -> list[Any]:
+    """A ``Load.then`` for a loaded sequence: it as a list, an empty one when none."""
+    return list(records or ())
+
+
 def prefetching(
     loader: Callable[[Context], KeyLoader[Any, Any] | None],
 ) -> Callable[[Any, Context], None]:

@@ -103,8 +103,13 @@ class ScoreBand:
         return cls(
             one_year=record.one_year,
             two_years=record.two_years,
-            band=RiskLevel(record.band) if record.band else None,
+            band=band_of(record),
         )
+
+
+def band_of(record: ScoreRecord) -> RiskLevel | None:
+    """The band of a score; OASys leaves it empty when it gives none."""
+    return RiskLevel(record.band) if record.band else None
 
 
 @strawberry.type(
