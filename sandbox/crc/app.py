@@ -1,9 +1,11 @@
 """One CRC instance: a starlette app serving the partner API (partner-api.yaml) from a dataset.
 
-Every request is counted per operation, then passes the injected faults (latency, hang, 429,
-503), then bearer authentication, then the handler. ``X-Correlation-Id`` is echoed on every
-response. A CRN this CRC does not hold gets the same 404 as an unknown one. Case events pushed
-by Case Graph arrive at ``/webhooks/case-events`` (``sandbox/crc/webhooks.py``).
+Every request is counted per operation, then passes the injected faults (hang, 429, 503),
+then bearer authentication, then the handler; its answer leaves once the injected latency has
+passed since the request arrived (the stand-in's own work counts towards it).
+``X-Correlation-Id`` is echoed on every response. A CRN this CRC does not hold gets the same
+404 as an unknown one. Case events pushed by Case Graph arrive at ``/webhooks/case-events``
+(``sandbox/crc/webhooks.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -82,13 +85,16 @@ class CrcStandIn:
 
     def _guarded(self, operation: str, handler: Handler, bearer: bool = True) -> Handler:
         async def endpoint(request: Request) -> Response:
+            arrived = time.monotonic()
             self.traceparents.record(request)
             faults = self.faults
             faults.calls[operation] += 1
             faults.in_flight += 1
             faults.max_in_flight = max(faults.max_in_flight, faults.in_flight)
             try:
-                return await self._answer(request, handler, bearer)
+                response = await self._answer(request, handler, bearer)
+                await faults.delay(arrived)
+                return response
             finally:
                 faults.in_flight -= 1
 
@@ -96,7 +102,7 @@ class CrcStandIn:
 
     async def _answer(self, request: Request, handler: Handler, bearer: bool) -> Response:
         faults = self.faults
-        await faults.delay()
+        await faults.hold()
         retry_after = faults.take_rate_limit()
         if retry_after is not None:
             return problem(

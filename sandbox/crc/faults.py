@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ _HANG_LIMIT_SECONDS = 60.0
 class FaultState:
     """The faults currently injected into one instance, and its per-endpoint call counts."""
 
-    latency_ms: int = 0
+    latency_ms: int = 0  # answer this long after the request arrived, own work included
     error_rate: float = 0.0
     rate_limited: int = 0
     retry_after: int = 1
@@ -70,14 +71,21 @@ class FaultState:
             "calls": dict(self.calls),
         }
 
-    async def delay(self) -> None:
-        """Sleep for the injected latency, and while hung (bounded, released by reset)."""
-        if self.latency_ms:
-            await asyncio.sleep(self.latency_ms / 1000)
+    async def hold(self) -> None:
+        """Wait while hung (bounded, released by reset)."""
         waited = 0.0
         while self.hang and waited < _HANG_LIMIT_SECONDS:
             await asyncio.sleep(0.05)
             waited += 0.05
+
+    async def delay(self, arrived: float) -> None:
+        """Sleep until the injected latency has passed since the request ``arrived``
+        (``time.monotonic()``). The stand-in's own work counts towards it, as a real
+        backend's does towards its answer time: at 50 ms the answer leaves 50 ms after the
+        request came in, however many calls the stand-in is serving at once."""
+        remaining = self.latency_ms / 1000 - (time.monotonic() - arrived)
+        if remaining > 0:
+            await asyncio.sleep(remaining)
 
     def take_rate_limit(self) -> int | None:
         """Retry-After seconds if this request is one of the next N to be refused with 429."""

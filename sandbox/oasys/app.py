@@ -12,6 +12,7 @@ import asyncio
 import logging
 import random
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,7 +36,7 @@ log = logging.getLogger("sandbox.oasys")
 class FaultConfig:
     """Faults to inject into every SOAP call."""
 
-    latency_ms: float = 0.0
+    latency_ms: float = 0.0  # answer this long after the request arrived, own work included
     error_rate: float = 0.0  # share of calls answered with a retryable ServiceFault
     hang: bool = False  # never answer until reset
     down: bool = False  # drop the connection without a complete answer
@@ -102,6 +103,7 @@ def create_oasys_app(dataset: OasysDataset, *, faults: FaultConfig | None = None
         return Response(soap.wsdl_for(address), media_type=XML)
 
     async def call(request: Request) -> Response:
+        arrived = time.monotonic()
         state.traceparents.record(request)
         body = await request.body()
         try:
@@ -114,7 +116,7 @@ def create_oasys_app(dataset: OasysDataset, *, faults: FaultConfig | None = None
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
         try:
-            return await _answer(state, operation, crn)
+            return await _answer(state, operation, crn, arrived)
         finally:
             state.in_flight -= 1
 
@@ -137,13 +139,23 @@ def create_oasys_app(dataset: OasysDataset, *, faults: FaultConfig | None = None
     return app
 
 
-async def _answer(state: OasysState, operation: str, crn: str) -> Response:
+async def _answer(state: OasysState, operation: str, crn: str, arrived: float) -> Response:
+    """The answer, sent once the injected latency has passed since the request ``arrived``
+    (``time.monotonic()``): the stand-in's own work counts towards it, as a real service's
+    does towards its answer time."""
     faults = state.faults
     if faults.hang:
         await state.released.wait()
         faults = state.faults
-    if faults.latency_ms > 0:
-        await asyncio.sleep(faults.latency_ms / 1000)
+    response = _outcome(state, faults, operation, crn)
+    remaining = faults.latency_ms / 1000 - (time.monotonic() - arrived)
+    if remaining > 0:
+        await asyncio.sleep(remaining)
+    return response
+
+
+def _outcome(state: OasysState, faults: FaultConfig, operation: str, crn: str) -> Response:
+    """What the call is answered with under ``faults``."""
     if faults.down:
         return _Dropped()
     if faults.fail_next > 0:
