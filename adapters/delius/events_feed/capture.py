@@ -134,7 +134,12 @@ class Capture:
             self._hook("leased")
             self._slot = await open_slot(conn)
             while True:
-                if await self.step(conn) == 0:
+                # Read again at once only after a full batch (more is waiting). Otherwise
+                # wait a poll: under steady traffic every answered query commits its audit
+                # row, and reading continuously would decode a handful of commits per
+                # slot read, at a cost to nDelius, for no earlier event.
+                if await self.step(conn) < self._options.batch_changes:
+                    self._hook("waiting")
                     await asyncio.sleep(self._options.poll_seconds)
         finally:
             with contextlib.suppress(Exception):
