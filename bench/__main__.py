@@ -23,6 +23,7 @@ STEPS: dict[str, list[str]] = {
     "observability": ["bench.observability"],
     "topology": ["bench.topology"],
     "case_events": ["bench.case_events"],
+    "capture_cost": ["bench.capture_cost"],
 }
 
 
