@@ -68,6 +68,9 @@ class DeliusPort(Protocol):
     async def managers_by_offender(
         self, offender_ids: Sequence[int]
     ) -> Mapping[int, tuple[ManagerRecord, ...]]: ...
+    async def managers_by_crn(
+        self, crns: Sequence[str]
+    ) -> Mapping[str, tuple[int, tuple[ManagerRecord, ...]]]: ...
     async def events_by_offender(
         self, offender_ids: Sequence[int]
     ) -> Mapping[int, tuple[EventRecord, ...]]: ...

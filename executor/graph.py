@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple, TypeVar
 
 from strawberry.utils.str_converters import to_camel_case
@@ -19,9 +20,10 @@ from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from executor.attributes import attributes_of
 from executor.federation_fields import FEDERATION_FIELDS
-from executor.partner_fields import PARTNER_FIELDS
+from executor.partner_fields import PARTNER_FIELDS, managers_by_crn_first, reads_partner
 from executor.risk_fields import RISK_FIELDS
 from executor.specs import Args, Call, Load, Spec, Sync, itself, listed, loaded, merged
+from executor.tree import Selection
 from resolvers import field_rules
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor
@@ -201,6 +203,20 @@ async def _caseload(source: None, args: Args, context: Context) -> CaseListPage:
     return await caseload_page(context, str(args["staffCode"]), args["first"], args["after"])
 
 
+def _by_crns(
+    run: Callable[[None, Args, Context], Awaitable[Any]], crns_of: Callable[[Args], list[str]]
+) -> Call:
+    """A root field reading cases by CRN; where the cases' CRC records are asked for, the
+    managers those wait on are read by CRN beside the cases."""
+
+    def for_selection(selection: Selection) -> Call:
+        if not reads_partner(selection):
+            return Call(run)
+        return Call(run, start=lambda source, args, c: managers_by_crn_first(crns_of(args), c))
+
+    return Call(run, for_selection=for_selection)
+
+
 def _by_code(rule: ReferenceRule) -> Call:
     """A root field reading one organisation record by code, by its entity's reference rule."""
 
@@ -220,8 +236,8 @@ def _by_id(record: Any, args: Args, context: Context) -> Any:
 
 FIELDS: dict[str, dict[str, Spec]] = {
     "Query": {
-        "case": Call(_case),
-        "cases": Call(_cases),
+        "case": _by_crns(_case, lambda args: [str(args["crn"])]),
+        "cases": _by_crns(_cases, lambda args: [str(crn) for crn in args["crns"]]),
         "searchCases": Call(_search),
         "caseload": Call(_caseload),
         "staff": _by_code(staff_of_codes),

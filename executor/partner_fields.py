@@ -11,6 +11,7 @@ later, with the same answer. The rules are ``resolvers.partner``'s and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from adapters.crc.records import PartnerAppointmentRecord, PartnerCaseRecord
@@ -52,6 +53,23 @@ def _manager_first(view: CaseView, args: Args, context: Context) -> None:
     """Read the current manager ahead of the level's other reads: the CRC waits on it."""
     if not view.limited:
         context.delius.managers.prefetch(view.record.offender_id)
+
+
+def reads_partner(selection: Selection) -> bool:
+    """Whether a ``Case`` selection asks for the CRC's record of the case."""
+    return any(field.name == "partner" for field in selection.fields)
+
+
+def managers_by_crn_first(crns: Sequence[str], context: Context) -> None:
+    """Read the cases' manager allocations by CRN beside the cases themselves: the CRC
+    call of ``partner``, which waits on the current manager, then starts as soon as the
+    case is shown, with the OASys calls, instead of a read later. Nothing is read for a
+    list longer than the field accepts: the field refuses it."""
+    if len(crns) > context.limits.max_cases:
+        return
+    loader = context.delius.managers_by_crn
+    for crn in crns:
+        loader.prefetch(crn)
 
 
 def _for_selection(selection: Selection) -> Call:

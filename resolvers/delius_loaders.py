@@ -111,6 +111,21 @@ class DeliusLoaders:
         return self._loader(self._port.managers_by_offender)
 
     @cached_property
+    def managers_by_crn(self) -> KeyLoader[str, int]:
+        """Reads cases' manager allocations by CRN, before their offender ids are known
+        (the cases are being read beside them), into ``managers``. A CRN loads as its
+        offender id; None when the case has no allocation (``managers`` then reads it)."""
+        port, managers = self._port, self.managers
+
+        async def fetch(crns: Sequence[str]) -> Mapping[str, int]:
+            found = await port.managers_by_crn(crns)
+            for offender_id, allocations in found.values():
+                managers.prime(offender_id, allocations)
+            return {crn: offender_id for crn, (offender_id, _) in found.items()}
+
+        return self._loader(fetch)
+
+    @cached_property
     def events(self) -> KeyLoader[int, tuple[EventRecord, ...]]:
         """Events by offender id."""
         return self._loader(self._port.events_by_offender)

@@ -68,15 +68,26 @@ def manager_order(om: str) -> str:
     return f"{om}.active_flag DESC, {om}.allocation_date DESC, {om}.offender_manager_id DESC"
 
 
-_MANAGERS = f"""
-SELECT om.offender_manager_id, om.offender_id, om.allocation_date, om.end_date, om.active_flag,
-       {_STAFF_COLUMNS},
+_MANAGER_COLUMNS = f"""om.offender_manager_id, om.offender_id, om.allocation_date,
+       om.end_date, om.active_flag, {_STAFF_COLUMNS},
        tm.team_id, tm.code AS team_code, tm.description AS team_description,
        tm.telephone AS team_telephone, tm.probation_area_id AS team_provider_id,
        pa.probation_area_id AS provider_id, pa.code AS provider_code,
-       pa.description AS provider_description, pa.private AS provider_private
+       pa.description AS provider_description, pa.private AS provider_private"""
+"""What ``_manager`` reads from an allocation row (``manager_tables``' aliases)."""
+
+_MANAGERS = f"""
+SELECT {_MANAGER_COLUMNS}
 FROM {manager_tables("om", "s", "tm", "pa", "gr")}
 WHERE om.offender_id = ANY($1::bigint[]) AND om.soft_deleted = 0
+ORDER BY om.offender_id, {manager_order("om")}
+"""
+
+_MANAGERS_BY_CRN = f"""
+SELECT o.crn, {_MANAGER_COLUMNS}
+FROM {manager_tables("om", "s", "tm", "pa", "gr")}
+JOIN offender o ON o.offender_id = om.offender_id
+WHERE o.crn = ANY($1::bpchar[]) AND o.soft_deleted = 0 AND om.soft_deleted = 0
 ORDER BY om.offender_id, {manager_order("om")}
 """
 
@@ -185,3 +196,14 @@ class OrganisationQueries:
         for row in await self._db.fetch(_MANAGERS, list(offender_ids)):
             grouped.setdefault(row["offender_id"], []).append(_manager(row))
         return {key: tuple(value) for key, value in grouped.items()}
+
+    async def managers_by_crn(
+        self, crns: Sequence[str]
+    ) -> Mapping[str, tuple[int, tuple[ManagerRecord, ...]]]:
+        """``managers_by_offender`` keyed by CRN, with each case's offender id: for a
+        reader that knows only the CRN yet (the case itself is being read beside it)."""
+        grouped: dict[str, tuple[int, list[ManagerRecord]]] = {}
+        for row in await self._db.fetch(_MANAGERS_BY_CRN, list(crns)):
+            crn = row["crn"].strip()
+            grouped.setdefault(crn, (row["offender_id"], []))[1].append(_manager(row))
+        return {crn: (offender_id, tuple(found)) for crn, (offender_id, found) in grouped.items()}

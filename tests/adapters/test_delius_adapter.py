@@ -298,3 +298,22 @@ async def test_a_caller_without_a_user_is_never_a_user_with_an_empty_name(
             ].excluded
     finally:
         await sql.execute("DELETE FROM user_ WHERE user_id = $1", user_id)
+
+
+async def test_managers_by_crn_are_the_live_cases_managers_by_offender(
+    delius: DeliusAdapter, sql: Any
+) -> None:
+    rows = await sql.fetch(
+        """SELECT crn, offender_id, soft_deleted FROM offender
+           WHERE offender_id IN (SELECT offender_id FROM offender_manager) ORDER BY crn LIMIT 400"""
+    )
+    live = {row["crn"].strip(): row["offender_id"] for row in rows if row["soft_deleted"] == 0}
+    deleted = [row["crn"].strip() for row in rows if row["soft_deleted"] == 1]
+    assert deleted, "the sample must include soft-deleted offenders"
+    by_crn = await delius.managers_by_crn([*live, *deleted, "Z999999"])
+    by_offender = await delius.managers_by_offender(list(live.values()))
+    assert dict(by_crn) == {
+        crn: (offender_id, by_offender[offender_id])
+        for crn, offender_id in live.items()
+        if offender_id in by_offender
+    }
