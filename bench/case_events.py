@@ -308,6 +308,7 @@ def main() -> int:
                 env={
                     **spec.env,
                     "CASEGRAPH_CRC_REGISTRY": crcs.registry_json(),
+                    "CASEGRAPH_EVENTS_CAPTURE": "true",  # off by default in benchmarks
                 },
             )
             with servers.serving(spec, Path(scratch)) as server:
