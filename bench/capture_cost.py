@@ -23,14 +23,13 @@ from pathlib import Path
 import asyncpg
 
 from adapters.delius.migrate import migrate, refresh_search
-from api.tokens import SigningKey, save_key
 from bench import figures
 from bench.cpu import CpuMeter, postmaster_pid
 from bench.documents import OVERVIEW
 from bench.load import Request, run_wrk, write_corpus
+from bench.run import credentials
 from bench.sections import write_section
 from bench.servers import RunningServer, ServerSpec, casegraph
-from resolvers.viewer import Role
 from sandbox.ndelius.load import load_contract
 from sandbox.ndelius.seed import seed_database
 from sandbox.postgres import TemporaryPostgres
@@ -59,18 +58,10 @@ async def run(args: argparse.Namespace) -> dict[str, list[Round]]:
         await migrate(database.dsn)
         await refresh_search(database.dsn)
         crns = await _some_crns(database.dsn)
-        key = SigningKey.generate()
-        token = key.mint(
-            issuer="casegraph-local",
-            audience="casegraph",
-            client_id="bench",
-            roles=(Role.READ_CASES,),
-        )
-        base = casegraph(database.dsn, save_key(key, work / "keys"), workers=1)
+        jwks, authorization = credentials(work)
+        base = casegraph(database.dsn, jwks, workers=1)
         postmaster = postmaster_pid(Path(database.data_dir))
-        return await asyncio.to_thread(
-            measure, base, crns, work, f"Bearer {token}", postmaster, args
-        )
+        return await asyncio.to_thread(measure, base, crns, work, authorization, postmaster, args)
 
 
 async def _some_crns(dsn: str) -> list[str]:

@@ -58,21 +58,16 @@ async def slot_holds(ndelius: asyncpg.Connection) -> int:
     )
 
 
-async def test_a_read_short_of_a_batch_is_followed_by_a_poll(
-    events_dsn: str, ndelius: asyncpg.Connection
+@pytest.mark.parametrize(
+    ("commits", "batch_changes", "reads"),
+    [(1, 5000, 1), (3, 1, 3)],
+    ids=["a-read-short-of-a-batch-then-a-poll", "full-batches-one-after-another"],
+)
+async def test_the_slot_is_read_again_at_once_only_after_a_full_batch(
+    events_dsn: str, ndelius: asyncpg.Connection, commits: int, batch_changes: int, reads: int
 ) -> None:
     await drain(events_dsn)
-    await touch_staff(ndelius, 1)
-    steps = await steps_until_waiting(events_dsn, batch_changes=5000)
-    assert steps == ["leased", "peeked", "stored", "waiting"]
-    assert await slot_holds(ndelius) == 0
-
-
-async def test_full_batches_are_read_one_after_another_without_a_poll(
-    events_dsn: str, ndelius: asyncpg.Connection
-) -> None:
-    await drain(events_dsn)
-    await touch_staff(ndelius, 3)
-    steps = await steps_until_waiting(events_dsn, batch_changes=1)
-    assert steps == ["leased", *["peeked", "stored"] * 3, "waiting"]
+    await touch_staff(ndelius, commits)
+    steps = await steps_until_waiting(events_dsn, batch_changes=batch_changes)
+    assert steps == ["leased", *["peeked", "stored"] * reads, "waiting"]
     assert await slot_holds(ndelius) == 0
