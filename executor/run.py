@@ -18,7 +18,6 @@ import orjson
 from graphql import ExecutionResult, GraphQLError, located_error
 from graphql.execution.values import VariableValues, get_argument_values
 
-from adapters.spans import span
 from executor.concrete_types import concrete_type
 from executor.permissions import refusal
 from executor.plan import Plan
@@ -94,13 +93,10 @@ class Run:
         """The response: data and errors, as graphql-core would give them."""
         assert self.data is not None
         self.fill(self.plan.root, self.plan.root_value, Slot(None, None, None, self.data))
-        level = 0
         while self.loads or self.calls or self.projecting:
             loads, calls, projecting = self.loads, self.calls, self.projecting
             self.loads, self.calls, self.projecting = {}, [], {}
-            level += 1
-            with span("plan level", {"casegraph.level": level}):
-                await self.wave(loads, calls, projecting)
+            await self.wave(loads, calls, projecting)
         self.errors.sort(key=lambda entry: (entry[0], entry[1]))
         errors = [entry[2] for entry in self.errors]
         return ExecutionResult(self.data, errors or None)

@@ -37,10 +37,19 @@ def per_key(call: Callable[[K], Awaitable[V | None]]) -> BatchFetch[K, V]:
     return fetch
 
 
+_ANONYMOUS = frozenset({"fetch", "<lambda>"})
+
+
 def batch_name(fetch: Callable[..., Any]) -> str:
-    """A loader's name for its spans: the function it calls (never a key or a value)."""
+    """A loader's name for its spans: the function it calls, or for a local ``fetch`` or
+    lambda the function that defines it (``contact_count``); never a key or a value."""
     inner = getattr(fetch, "func", fetch)  # functools.partial
-    return str(getattr(inner, "__name__", "batch")).strip("_") or "batch"
+    name = str(getattr(inner, "__name__", ""))
+    if name in _ANONYMOUS:
+        qualified = str(getattr(inner, "__qualname__", "")).split(".")[:-1]
+        enclosing = [part for part in qualified if part != "<locals>"]
+        name = enclosing[-1] if enclosing else name
+    return name.strip("_<>") or "batch"
 
 
 class KeyLoader(Generic[K, V]):

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.errors import BackendTimeout
 from resolvers.errors import ErrorCode, PublicError
-from resolvers.loader import KeyLoader
+from resolvers.loader import KeyLoader, batch_name, per_key
 
 pytestmark = pytest.mark.asyncio
 
@@ -96,3 +96,23 @@ async def test_without_batching_each_key_is_its_own_fetch() -> None:
     loader: KeyLoader[int, int] = KeyLoader(fetch, batching=False)
     assert await loader.load_many([1, 2]) == [1, 4]
     assert fetch.batches == [[1], [2]]
+
+
+async def test_a_batch_is_named_by_what_it_calls_never_by_an_anonymous_helper() -> None:
+    class Loaders:
+        def contact_count(self) -> Any:
+            async def fetch(keys: Any) -> Any:
+                return {}
+
+            return fetch
+
+        def unpaid_work(self) -> Any:
+            return lambda keys: keys
+
+    async def managers_by_offender(keys: Any) -> Any:
+        return {}
+
+    assert batch_name(Loaders().contact_count()) == "contact_count"
+    assert batch_name(Loaders().unpaid_work()) == "unpaid_work"
+    assert batch_name(managers_by_offender) == "managers_by_offender"
+    assert batch_name(per_key(managers_by_offender)) == "managers_by_offender"
