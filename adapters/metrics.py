@@ -104,10 +104,18 @@ def outcome_of(error: BaseException | None) -> str:
     return "cancelled"
 
 
-_calls: dict[tuple[str, str], Any] = {}
-_seconds: dict[str, Any] = {}
-"""Labelled children by label values (bounded: sources times outcomes), found once:
-``labels()`` costs several times what the increment does, once per SQL statement."""
+_children: dict[tuple[object, ...], Any] = {}
+"""Labelled children by metric and label values. Bounded as the labels are."""
+
+
+def labelled(metric: Counter | Histogram, *values: str) -> Any:
+    """``metric.labels(*values)``, found once: ``labels()`` takes a lock and checks every
+    value on each call, several times what the increment costs, once per SQL statement."""
+    key = (metric, *values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
 
 
 def record_call(source: str, started: float, error: BaseException | None) -> None:
@@ -115,15 +123,8 @@ def record_call(source: str, started: float, error: BaseException | None) -> Non
     if not _Recording.on:
         return
     elapsed = time.perf_counter() - started
-    key = (source, outcome_of(error))
-    calls = _calls.get(key)
-    if calls is None:
-        calls = _calls[key] = BACKEND_CALLS.labels(*key)
-    seconds = _seconds.get(source)
-    if seconds is None:
-        seconds = _seconds[source] = BACKEND_CALL_SECONDS.labels(source)
-    calls.inc()
-    seconds.observe(elapsed)
+    labelled(BACKEND_CALLS, source, outcome_of(error)).inc()
+    labelled(BACKEND_CALL_SECONDS, source).observe(elapsed)
 
 
 @contextmanager

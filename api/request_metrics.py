@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from prometheus_client import Counter, Histogram
 from strawberry.extensions import SchemaExtension
 
-from adapters.metrics import LATENCY_BUCKETS
+from adapters.metrics import LATENCY_BUCKETS, labelled
 from api.logs import scrub
 from api.trusted_documents import TrustedDocuments
 from executor import answered_by
@@ -111,23 +110,10 @@ class RequestMetrics(SchemaExtension):
         errors = list(result.errors or ()) if result else list(context.pre_execution_errors or ())
         has_data = result is not None and result.data is not None
         outcome = "ok" if not errors else "partial" if has_data else "error"
-        _child(REQUESTS, operation, executor, outcome).inc()
-        _child(REQUEST_SECONDS, operation, executor).observe(seconds)
+        labelled(REQUESTS, operation, executor, outcome).inc()
+        labelled(REQUEST_SECONDS, operation, executor).observe(seconds)
         for error in errors:
             count_error(error)
-
-
-_children: dict[tuple[object, ...], Any] = {}
-"""Labelled children by metric and label values, found once: ``labels()`` takes a lock and
-checks every value on each call. Bounded as the labels are."""
-
-
-def _child(metric: Counter | Histogram, *values: str) -> Any:
-    key = (metric, *values)
-    child = _children.get(key)
-    if child is None:
-        child = _children[key] = metric.labels(*values)
-    return child
 
 
 def count_error(error: GraphQLError) -> None:
