@@ -20,10 +20,10 @@ from adapters.queries import ContactFilterSpec, ContactPageRequest
 from adapters.records import CaseRecord, ContactPage, ContactRecord, ManagerRecord
 from executor.attributes import attributes_of
 from executor.federation_fields import FEDERATION_FIELDS
-from executor.partner_fields import PARTNER_FIELDS, managers_by_crn_first, reads_partner
+from executor.partner_fields import PARTNER_FIELDS, managers_by_crn_first
 from executor.risk_fields import RISK_FIELDS
 from executor.specs import Args, Call, Load, Spec, Sync, itself, listed, loaded, merged
-from executor.tree import Selection
+from executor.tree import Selection, selects
 from resolvers import field_rules
 from resolvers.context import Context
 from resolvers.cursors import contact_cursor
@@ -145,12 +145,12 @@ def _contact_slice(
     return ContactSlice(contacts, bool(page and page.has_next), request.offender_id, request.filter)
 
 
-def _counted_ahead(selection: Any) -> Load:
+def _counted_ahead(selection: Selection) -> Load:
     """``Case.contacts``, counting the contacts beside reading the page when ``totalCount``
     is selected: the next level then finds the count done."""
     contacts = FIELDS["Case"]["contacts"]
     assert isinstance(contacts, Load)
-    if all(field.name != "totalCount" for field in selection.fields):
+    if not selects(selection, "totalCount"):
         return contacts
     return dataclasses.replace(contacts, start=_count_first)
 
@@ -210,7 +210,7 @@ def _by_crns(
     managers those wait on are read by CRN beside the cases."""
 
     def for_selection(selection: Selection) -> Call:
-        if not reads_partner(selection):
+        if not selects(selection, "partner"):
             return Call(run)
         return Call(run, start=lambda source, args, c: managers_by_crn_first(crns_of(args), c))
 

@@ -55,11 +55,6 @@ def _manager_first(view: CaseView, args: Args, context: Context) -> None:
         context.delius.managers.prefetch(view.record.offender_id)
 
 
-def reads_partner(selection: Selection) -> bool:
-    """Whether a ``Case`` selection asks for the CRC's record of the case."""
-    return any(field.name == "partner" for field in selection.fields)
-
-
 def managers_by_crn_first(crns: Sequence[str], context: Context) -> None:
     """Read the cases' manager allocations by CRN beside the cases themselves: the CRC
     call of ``partner``, which waits on the current manager, then starts as soon as the

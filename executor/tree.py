@@ -62,6 +62,11 @@ class Selection:
     projected: ProjectedFields | None = None
 
 
+def selects(selection: Selection, name: str) -> bool:
+    """Whether a selection asks for the field so named (under any response key)."""
+    return any(field.name == name for field in selection.fields)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class ProjectedFields:
     """The fields of one Case selection that a single projected read answers."""
