@@ -11,7 +11,7 @@ with the SDK's own sampler and id generator, for requests that start a trace (no
   trace id the decision was made on (``PresetTraceIds``, the provider's id generator),
   so the SDK's sampler, deterministic in the trace id, agrees: the ratio applies once;
 - not sampled: the request runs inside a non-recording span with a fresh trace id, as
-  the SDK would have made, so log lines still carry a trace id and the httpx
+  the SDK would have made, so log lines still carry a trace id and the HTTP client
   instrumentation still sends an unsampled ``traceparent`` on to OASys and the CRCs.
 
 A request with a caller's ``traceparent`` always goes through the instrumentation, which

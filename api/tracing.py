@@ -11,8 +11,9 @@ Configuration decides everything, and tracing is off by default:
   ``traceparent`` is always followed (parent-based sampling);
 - the service name is ``casegraph`` unless ``OTEL_SERVICE_NAME`` says otherwise.
 
-The ASGI middleware accepts the caller's W3C ``traceparent``; the httpx instrumentation
-sends it on (zeep talks to OASys over httpx); the asyncpg one times each statement.
+The ASGI middleware accepts the caller's W3C ``traceparent``; the aiohttp client
+instrumentation sends it on to OASys and the CRCs (``adapters.http``), the httpx one on
+webhook deliveries; the asyncpg one times each statement.
 Every exported span is scrubbed first (``api.span_export``).
 """
 
@@ -22,6 +23,7 @@ import os
 from pathlib import Path
 
 from opentelemetry import trace
+from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
@@ -75,6 +77,7 @@ def configure_tracing(settings: Settings) -> TracerProvider | None:
     provider.add_span_processor(BatchSpanProcessor(ScrubbedSpans(_exporter(settings))))
     trace.set_tracer_provider(provider)
     UnsampledSkippingAsyncPG().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
+    AioHttpClientInstrumentor().instrument(tracer_provider=provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     _configured.append(provider)
     return provider

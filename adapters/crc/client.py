@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
-import httpx
-
 from adapters.crc import parse
 from adapters.crc.connection import CrcConnection
 from adapters.crc.parse import LONDON
@@ -26,6 +24,7 @@ from adapters.crc.records import (
     UnpaidWorkRecord,
 )
 from adapters.errors import BackendUnavailable
+from adapters.http import HttpClient
 from adapters.resilience import CircuitBreaker, Guard, RetryPolicy
 
 BATCH_SIZE = 100
@@ -69,11 +68,8 @@ class CrcClient:
                 retry=RetryPolicy(attempts=retries),
                 deadline=deadline,
             )
-            http = httpx.AsyncClient(
-                base_url=connection.base_url.rstrip("/"),
-                timeout=httpx.Timeout(timeout + 1.0),
-                limits=httpx.Limits(max_connections=concurrency),
-                trust_env=False,
+            http = HttpClient(
+                base_url=connection.base_url, timeout=timeout + 1.0, max_connections=concurrency
             )
             systems[connection.provider_code] = PartnerSystem(connection, guard, http)
         return cls(systems)

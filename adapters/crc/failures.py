@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, NoReturn
 
-import httpx
-
 from adapters.errors import BackendRejected, BackendTimeout, BackendUnavailable
+from adapters.http import HttpFailure, HttpResponse, HttpTimeout
 
 
 class MalformedBody(ValueError):
@@ -34,14 +33,14 @@ def retry_after_hint(error: BackendUnavailable) -> float | None:
     return cause.seconds if isinstance(cause, _RetryAfter) else None
 
 
-def transport_failure(error: httpx.HTTPError, source: str) -> NoReturn:
+def transport_failure(error: HttpFailure, source: str) -> NoReturn:
     """Raise the adapter error for a failure below HTTP (refused, reset, timed out)."""
-    if isinstance(error, httpx.TimeoutException):
+    if isinstance(error, HttpTimeout):
         raise BackendTimeout(source, f"{source}: timed out") from None
-    raise BackendUnavailable(source, f"{source}: {type(error).__name__}") from None
+    raise BackendUnavailable(source, f"{source}: {error}") from None
 
 
-def check_status(response: httpx.Response, source: str) -> None:
+def check_status(response: HttpResponse, source: str) -> None:
     """Raise for anything but 2xx; 404 must have been handled by the caller."""
     status = response.status_code
     if 200 <= status < 300:
@@ -55,7 +54,7 @@ def check_status(response: httpx.Response, source: str) -> None:
     raise BackendRejected(source, f"{source}: HTTP {status}")
 
 
-def json_object(response: httpx.Response, source: str) -> dict[str, Any]:
+def json_object(response: HttpResponse, source: str) -> dict[str, Any]:
     """The body as a JSON object, or ``BackendUnavailable`` when it is not one."""
     try:
         body = json.loads(response.content)
@@ -66,7 +65,7 @@ def json_object(response: httpx.Response, source: str) -> dict[str, Any]:
     return body
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: HttpResponse) -> float | None:
     raw = response.headers.get("retry-after", "").strip()
     try:
         seconds = float(raw)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import httpx
+import orjson
 
 from adapters.crc.connection import CrcConnection
 from adapters.crc.failures import (
@@ -23,6 +23,7 @@ from adapters.crc.failures import (
 )
 from adapters.crc.tokens import TokenSource
 from adapters.errors import BackendRejected, BackendUnavailable
+from adapters.http import HttpClient, HttpFailure, HttpResponse
 from adapters.resilience import Guard
 
 T = TypeVar("T")
@@ -32,7 +33,7 @@ Json = dict[str, Any]
 class PartnerSystem:
     """The connection to one CRC; shared by every request to that CRC."""
 
-    def __init__(self, connection: CrcConnection, guard: Guard, http: httpx.AsyncClient) -> None:
+    def __init__(self, connection: CrcConnection, guard: Guard, http: HttpClient) -> None:
         self.provider_code = connection.provider_code
         self.source = connection.source
         self.guard = guard
@@ -40,7 +41,7 @@ class PartnerSystem:
         self._http = http
 
     def __repr__(self) -> str:
-        return f"PartnerSystem({self.source!r}, {self._http.base_url!s})"
+        return f"PartnerSystem({self.source!r}, {self._http.base_url})"
 
     async def get(
         self, path: str, parse: Callable[[Json], T], params: dict[str, str] | None = None
@@ -75,7 +76,7 @@ class PartnerSystem:
 
     async def _authorised(
         self, method: str, path: str, params: dict[str, str] | None, body: Json | None
-    ) -> httpx.Response:
+    ) -> HttpResponse:
         token = await self.tokens.get()
         response = await self._send(method, path, token, params, body)
         if response.status_code != 401:
@@ -94,15 +95,21 @@ class PartnerSystem:
         token: str,
         params: dict[str, str] | None,
         body: Json | None,
-    ) -> httpx.Response:
+    ) -> HttpResponse:
         headers = {
             "Authorization": f"Bearer {token}",
             "Accept": "application/json, application/problem+json",
             "X-Correlation-Id": uuid.uuid4().hex,
         }
+        content = None
+        if body is not None:
+            content = orjson.dumps(body)
+            headers["Content-Type"] = "application/json"
         try:
-            return await self._http.request(method, path, params=params, json=body, headers=headers)
-        except httpx.HTTPError as error:
+            return await self._http.request(
+                method, path, content=content, headers=headers, params=params
+            )
+        except HttpFailure as error:
             transport_failure(error, self.source)
 
     async def aclose(self) -> None:

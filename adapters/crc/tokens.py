@@ -14,11 +14,10 @@ import time
 from collections.abc import Callable
 from urllib.parse import quote_plus
 
-import httpx
-
 from adapters.crc.connection import CrcConnection
 from adapters.crc.failures import check_status, json_object, transport_failure
 from adapters.errors import BackendRejected, BackendUnavailable
+from adapters.http import HttpClient, HttpFailure
 
 _REFRESH_MARGIN_SECONDS = 30.0
 _REFRESH_MARGIN_FRACTION = 0.2
@@ -29,7 +28,7 @@ class TokenSource:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: HttpClient,
         connection: CrcConnection,
         *,
         clock: Callable[[], float] = time.monotonic,
@@ -70,7 +69,8 @@ class TokenSource:
     async def _fetch(self) -> str:
         self.fetches += 1
         try:
-            response = await self._http.post(
+            response = await self._http.request(
+                "POST",
                 "/oauth/token",
                 content=b"grant_type=client_credentials&scope=cases%3Aread",
                 headers={
@@ -79,7 +79,7 @@ class TokenSource:
                     "Accept": "application/json",
                 },
             )
-        except httpx.HTTPError as error:
+        except HttpFailure as error:
             transport_failure(error, self._source)
         if response.status_code in (400, 401):
             raise BackendRejected(self._source, f"{self._source}: token request refused")

@@ -1,4 +1,5 @@
-"""The OASys adapter: zeep over httpx, behind a guard, a short cache and single-flight.
+"""The OASys adapter: zeep over aiohttp (``adapters.http``), behind a guard, a short cache
+and single-flight.
 
 The WSDL is the vendored copy next to this module, loaded once (in a worker thread, since
 zeep loads synchronously) and never fetched from the network; the service proxy is bound
@@ -15,16 +16,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 import zeep
 from zeep.proxy import AsyncServiceProxy
-from zeep.transports import AsyncTransport
 
 from adapters.errors import BackendUnavailable
+from adapters.http import HttpClient
 from adapters.oasys import convert
 from adapters.oasys.cache import SingleFlightCache
 from adapters.oasys.faults import SOURCE, OffenderNotFound, is_retryable, translate
 from adapters.oasys.records import AssessmentRecord, PredictorsRecord, RoshRecord
+from adapters.oasys.transport import HttpTransport
 from adapters.resilience import CircuitBreaker, Guard, RetryPolicy
 
 WSDL = Path(__file__).with_name("oasys-assessments.wsdl")
@@ -39,7 +40,7 @@ class OasysClient:
     def __init__(
         self,
         service: Any,
-        http: httpx.AsyncClient,
+        http: HttpClient,
         guard: Guard,
         cache: SingleFlightCache[Any],
     ) -> None:
@@ -61,9 +62,8 @@ class OasysClient:
         deadline: float,
     ) -> OasysClient:
         """Build a client for the service at ``url`` (e.g. ``settings.oasys_url``)."""
-        http = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        http = HttpClient(
+            timeout=timeout, connect_timeout=min(timeout, 2.0), max_connections=concurrency
         )
         try:
             service = await asyncio.to_thread(_service_proxy, http, url)
@@ -128,16 +128,11 @@ def _no_retry_unless_retryable(error: BackendUnavailable) -> float | None:
     return None if is_retryable(error) else math.inf
 
 
-def _service_proxy(http: httpx.AsyncClient, url: str) -> Any:
+def _service_proxy(http: HttpClient, url: str) -> Any:
     """Load the vendored WSDL (synchronous) and bind its SOAP binding to ``url``."""
-    wsdl_http = httpx.Client(timeout=5.0)
-    try:
-        transport = AsyncTransport(client=http, wsdl_client=wsdl_http)  # type: ignore[no-untyped-call]
-        settings = zeep.Settings(strict=True, xml_huge_tree=False, forbid_entities=True)
-        client = zeep.AsyncClient(  # type: ignore[no-untyped-call]
-            str(WSDL), transport=transport, settings=settings
-        )
-    finally:
-        wsdl_http.close()
+    settings = zeep.Settings(strict=True, xml_huge_tree=False, forbid_entities=True)
+    client = zeep.AsyncClient(  # type: ignore[no-untyped-call]
+        str(WSDL), transport=HttpTransport(http), settings=settings
+    )
     binding = client.wsdl.bindings[BINDING]
     return AsyncServiceProxy(client, binding, address=url)  # type: ignore[no-untyped-call]

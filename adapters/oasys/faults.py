@@ -6,7 +6,7 @@
     other SOAP fault (soap:Client)   -> BackendRejected
     other SOAP fault, 5xx, bad XML,
     connection refused/reset         -> BackendUnavailable
-    httpx timeout                    -> BackendTimeout
+    timeout (adapters.http)          -> BackendTimeout
 
 Fault details are matched by local name, so a server that qualifies them differently
 (``tns:`` prefixes, unqualified children) is understood the same way. Messages carry no
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from lxml import etree
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 
 from adapters.errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
+from adapters.http import HttpFailure, HttpTimeout
 
 SOURCE = "oasys"
 
@@ -41,9 +41,9 @@ def translate(error: Exception) -> Exception:
         return error
     if isinstance(error, Fault):
         return _fault(error)
-    if isinstance(error, httpx.TimeoutException):
+    if isinstance(error, HttpTimeout):
         return BackendTimeout(SOURCE, f"{SOURCE}: timed out")
-    if isinstance(error, httpx.HTTPError | TransportError | ZeepError | etree.LxmlError):
+    if isinstance(error, HttpFailure | TransportError | ZeepError | etree.LxmlError):
         return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
     return error
 
