@@ -167,6 +167,7 @@ async def test_flags_decode_like_the_legacy_columns(delius: DeliusAdapter, sql: 
 async def test_next_appointment_is_the_earliest_live_future_one(
     delius: DeliusAdapter, sql: Any
 ) -> None:
+    # An appointment dated today without a start time is still to come all day.
     offenders = await sample_offenders(sql, 400)
     expected = {
         row["offender_id"]: row["contact_id"]
@@ -175,8 +176,10 @@ async def test_next_appointment_is_the_earliest_live_future_one(
                FROM contact c JOIN r_contact_type ct ON ct.contact_type_id = c.contact_type_id
                WHERE c.offender_id = ANY($1) AND c.soft_deleted = 0
                  AND ct.attendance_contact = 'Y' AND c.contact_outcome_type_id IS NULL
-                 AND c.contact_date + COALESCE(c.contact_start_time::time, TIME '00:00')
-                     >= date_trunc('minute', LOCALTIMESTAMP)
+                 AND (c.contact_date > CURRENT_DATE
+                      OR (c.contact_date = CURRENT_DATE
+                          AND COALESCE(c.contact_start_time::time, TIME '23:59:59.999999')
+                              >= LOCALTIME))
                ORDER BY c.offender_id, c.contact_date,
                         COALESCE(c.contact_start_time::time, TIME '00:00'), c.contact_id""",
             offenders,
