@@ -1,22 +1,26 @@
 """Writing the request's audit trail before its response leaves.
 
-After execution, one row per CRN the request touched goes to the audit store in a single
-statement. Only when that write has returned (committed) does the response go out; if it
-fails, the response is replaced by a SERVICE_UNAVAILABLE error with no data at all, so no
-case data ever leaves without its audit row.
+One row per CRN the request touched goes to the audit store, one statement per write
+(``resolvers.audit.AuditTrail``: the planned executor may start a write while the request
+goes on; the rest is written after execution). Only when every write has returned
+(committed) does the response go out; if one fails, the response is replaced by a
+SERVICE_UNAVAILABLE error with no data at all, so no case data ever leaves without its
+audit row.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 
 from strawberry.extensions import SchemaExtension
 
 from adapters.errors import BackendError
+from adapters.ports import AuditPort
 from adapters.records import AuditEntry
 from adapters.spans import span
+from resolvers.audit import Outcome
 from resolvers.context import Context
 from resolvers.documents import sha256
 from resolvers.errors import ErrorCode, PublicError
@@ -30,19 +34,36 @@ class WriteAuditTrail(SchemaExtension):
     """Persists the audit trail of each operation, or withholds its data."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        """Runs around the whole operation; writes after execution."""
-        yield
+        """Runs around the whole operation: lets the trail write its rows, then waits
+        for every write after execution."""
         context = self.execution_context.context
         if not isinstance(context, Context):
-            return
-        touched = context.audit.touched()
-        if not touched:
+            yield
             return
         store = context.audit_log
+        if store is not None:
+            context.audit.writer = lambda rows: self._write(store, context, rows)
+        try:
+            yield
+            if not context.audit.touched():
+                return
+            try:
+                if store is None:
+                    raise BackendError("audit", "no audit store")
+                await context.audit.settle()
+            except BackendError:
+                log.error("audit write failed; withholding the response's data")
+                _withhold(self.execution_context.result)
+        finally:
+            # The writer refers to the context that holds it: a cycle, which would keep
+            # the request's records alive until the collector found it.
+            context.audit.writer = None
+
+    async def _write(self, store: AuditPort, context: Context, rows: Mapping[str, Outcome]) -> None:
+        """One statement: a row per CRN, stamped with who asked, what and when."""
         caller = context.caller
         now = datetime.now(UTC)
-        document = self.execution_context.query or ""
-        digest = "sha256:" + sha256(document)
+        digest = "sha256:" + sha256(self.execution_context.query or "")
         entries = [
             AuditEntry(
                 occurred_at=now,
@@ -55,16 +76,10 @@ class WriteAuditTrail(SchemaExtension):
                 outcome=outcome.value,
                 correlation_id=context.correlation_id,
             )
-            for crn, outcome in sorted(touched.items())
+            for crn, outcome in sorted(rows.items())
         ]
-        try:
-            if store is None:
-                raise BackendError("audit", "no audit store")
-            with span("audit write", {"casegraph.rows": len(entries)}):
-                await store.record_audit(entries)
-        except BackendError:
-            log.error("audit write failed; withholding the response's data")
-            _withhold(self.execution_context.result)
+        with span("audit write", {"casegraph.rows": len(entries)}):
+            await store.record_audit(entries)
 
 
 def _withhold(result: object) -> None:

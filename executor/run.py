@@ -124,7 +124,15 @@ class Run:
             loader = delius.projected(projected.projection)
             awaited.append(loader.load_many([view.record.offender_id for _, view in cases]))
         awaited.extend(call for _, _, call in calls)
-        results = await asyncio.gather(*awaited, return_exceptions=True)
+        started = [asyncio.ensure_future(work) for work in awaited]
+        if context.audit.unwritten():
+            # The audit rows of the cases earlier levels decided are written as soon as
+            # this level's first read returns: by then its calls to OASys and the CRCs
+            # have gone out (the write would delay them), and the write runs while they
+            # are answered instead of after them.
+            for work in started:
+                work.add_done_callback(self.write_audit_ahead)
+        results = await asyncio.gather(*started, return_exceptions=True)
         for (plan, pending), values in zip(loading, results, strict=False):
             self.complete_loads(plan, pending, values)
         done = len(loading)
@@ -136,6 +144,10 @@ class Run:
                 self.fail(slot, plan, value)
             else:
                 self.complete(slot, plan, value)
+
+    def write_audit_ahead(self, _: asyncio.Future[Any]) -> None:
+        """Start writing the audit rows decided so far (once; later calls find none)."""
+        self.context.audit.write_ahead()
 
     def complete_projected(self, projected: ProjectedFields, cases: Projecting, read: Any) -> None:
         """Write each case's projected fields. When the read failed, or a case came back
