@@ -51,6 +51,7 @@ class HttpClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"HttpClient({self.base_url!r})"
@@ -85,12 +86,16 @@ class HttpClient:
             raise HttpFailure(type(error).__name__) from None
 
     async def aclose(self) -> None:
-        """Close every connection."""
+        """Close every connection; later requests fail (a call still retrying after its
+        request ended must not open a session nobody closes)."""
+        self._closed = True
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     def _opened(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise HttpFailure("client closed")
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=self._timeout,

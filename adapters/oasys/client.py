@@ -3,9 +3,11 @@ and single-flight.
 
 The WSDL is the vendored copy next to this module, loaded once (in a worker thread, since
 zeep loads synchronously) and never fetched from the network; the service proxy is bound
-to the configured address. Every call runs under ``adapters.resilience.Guard``: a
-per-call timeout, a concurrency cap, a breaker, and retries for these idempotent reads
-inside the overall deadline. A ServiceFault that says ``retryable=false`` is not retried.
+to the configured address. zeep builds each request from the WSDL and reads faults;
+successful replies are validated and read by ``adapters.oasys.replies``, which is faster.
+Every call runs under ``adapters.resilience.Guard``: a per-call timeout, a concurrency
+cap, a breaker, and retries for these idempotent reads inside the overall deadline. A
+ServiceFault that says ``retryable=false`` is not retried.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import zeep
+from lxml import etree
 from zeep.proxy import AsyncServiceProxy
 
 from adapters.errors import BackendUnavailable
@@ -25,6 +29,7 @@ from adapters.oasys import convert
 from adapters.oasys.cache import SingleFlightCache
 from adapters.oasys.faults import SOURCE, OffenderNotFound, is_retryable, translate
 from adapters.oasys.records import AssessmentRecord, PredictorsRecord, RoshRecord
+from adapters.oasys.replies import MalformedReply, ReplyReader
 from adapters.oasys.transport import HttpTransport
 from adapters.resilience import CircuitBreaker, Guard, RetryPolicy
 
@@ -32,6 +37,7 @@ WSDL = Path(__file__).with_name("oasys-assessments.wsdl")
 BINDING = "{urn:oasys:assessments:v1}OasysAssessmentSoapBinding"
 CACHE_ENTRIES = 10_000
 T = TypeVar("T")
+Reader = Callable[[etree._Element], T | None]
 
 
 class OasysClient:
@@ -39,7 +45,7 @@ class OasysClient:
 
     def __init__(
         self,
-        service: Any,
+        service: SoapService,
         http: HttpClient,
         guard: Guard,
         cache: SingleFlightCache[Any],
@@ -100,7 +106,7 @@ class OasysClient:
         """OASys's one breaker, by source."""
         return {self.guard.source: self.guard.breaker}
 
-    async def _read(self, operation: str, crn: str, parse: Callable[[Any], T | None]) -> T | None:
+    async def _read(self, operation: str, crn: str, parse: Reader[T]) -> T | None:
         async def guarded() -> T | None:
             return await self.guard.call(
                 lambda: self._send(operation, crn, parse), retry_after=_no_retry_unless_retryable
@@ -109,10 +115,9 @@ class OasysClient:
         result: T | None = await self.cache.get((operation, crn), guarded)
         return result
 
-    async def _send(self, operation: str, crn: str, parse: Callable[[Any], T | None]) -> T | None:
+    async def _send(self, operation: str, crn: str, parse: Reader[T]) -> T | None:
         try:
-            response = await getattr(self._service, operation)(crn=crn)
-            return parse(response)
+            return parse(await self._service.call(operation, crn))
         except Exception as error:
             translated = translate(error)
             if isinstance(translated, OffenderNotFound):
@@ -128,11 +133,35 @@ def _no_retry_unless_retryable(error: BackendUnavailable) -> float | None:
     return None if is_retryable(error) else math.inf
 
 
-def _service_proxy(http: HttpClient, url: str) -> Any:
+@dataclass(frozen=True)
+class SoapService:
+    """The OASys service: zeep's proxy (replies left raw), its binding, and the reader."""
+
+    client: Any
+    binding: Any
+    proxy: Any
+    replies: ReplyReader
+
+    async def call(self, operation: str, crn: str) -> etree._Element:
+        """The operation's response element; raises zeep's Fault for a fault."""
+        reply = await getattr(self.proxy, operation)(crn=crn)
+        if reply.status_code == 200:
+            element = self.replies.response(reply.content, operation)
+            if element is not None:
+                return element
+        # A fault (or a status without one): zeep reads it and raises what it says.
+        self.binding.process_reply(self.client, self.binding.get(operation), reply)
+        raise MalformedReply(f"HTTP {reply.status_code} without a fault")
+
+
+def _service_proxy(http: HttpClient, url: str) -> SoapService:
     """Load the vendored WSDL (synchronous) and bind its SOAP binding to ``url``."""
-    settings = zeep.Settings(strict=True, xml_huge_tree=False, forbid_entities=True)
+    settings = zeep.Settings(
+        strict=True, xml_huge_tree=False, forbid_entities=True, raw_response=True
+    )
     client = zeep.AsyncClient(  # type: ignore[no-untyped-call]
         str(WSDL), transport=HttpTransport(http), settings=settings
     )
     binding = client.wsdl.bindings[BINDING]
-    return AsyncServiceProxy(client, binding, address=url)  # type: ignore[no-untyped-call]
+    proxy = AsyncServiceProxy(client, binding, address=url)  # type: ignore[no-untyped-call]
+    return SoapService(client, binding, proxy, ReplyReader(WSDL))

@@ -5,6 +5,7 @@
     ServiceFault                     -> BackendUnavailable, retried only if retryable=true
     other SOAP fault (soap:Client)   -> BackendRejected
     other SOAP fault, 5xx, bad XML,
+    a reply off the contract,
     connection refused/reset         -> BackendUnavailable
     timeout (adapters.http)          -> BackendTimeout
 
@@ -23,6 +24,7 @@ from zeep.exceptions import Fault, TransportError
 
 from adapters.errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
 from adapters.http import HttpFailure, HttpTimeout
+from adapters.oasys.replies import MalformedReply
 
 SOURCE = "oasys"
 
@@ -43,7 +45,9 @@ def translate(error: Exception) -> Exception:
         return _fault(error)
     if isinstance(error, HttpTimeout):
         return BackendTimeout(SOURCE, f"{SOURCE}: timed out")
-    if isinstance(error, HttpFailure | TransportError | ZeepError | etree.LxmlError):
+    if isinstance(error, HttpFailure | MalformedReply | TransportError | ZeepError):
+        return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
+    if isinstance(error, etree.LxmlError):
         return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
     return error
 
