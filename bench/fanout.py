@@ -266,7 +266,7 @@ def render(
         f"`python -m bench.fanout --offenders {offenders} --requests {requests}`: the overview of "
         f"{cases} CRC-held cases with a RoSH registration, {requests} requests one at a time per "
         "row, in-process (no HTTP hop to Case Graph; OASys and the CRCs over loopback, "
-        "in a process of their own). OASys "
+        "each in a process of its own). OASys "
         "answers are not cached here, so every request asks OASys twice (RoSH, predictors) and "
         "the CRC once (batchGet) plus once for appointments (the README's overview: for "
         "unpaid work). The executor that answered the README's overview is named in its row.",
