@@ -16,7 +16,8 @@ with the SDK's own sampler and id generator, for requests that start a trace (no
 
 A request with a caller's ``traceparent`` always goes through the instrumentation, which
 follows the caller's decision (parent-based sampling). Probes and scrapes skip both.
-``UnsampledSkippingAsyncPG`` does the same for SQL statements.
+``UnsampledSkippingAsyncPG`` does the same for SQL statements, and
+``UnsampledSkippingAioHttp`` for calls to OASys and the CRCs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
-from opentelemetry import context, trace
+import aiohttp
+import wrapt
+from opentelemetry import context, propagate, trace
+from opentelemetry.instrumentation.aiohttp_client import (
+    AioHttpClientInstrumentor,
+    create_trace_config,
+)
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import Decision, Sampler
@@ -136,3 +143,43 @@ def _unless_unsampled(
         _instance, args, kwargs = call
         return func(*args, **kwargs)  # type: ignore[no-any-return]
     return traced(func, *call)
+
+
+class UnsampledSkippingAioHttp(AioHttpClientInstrumentor):
+    """The aiohttp client instrumentation; a call of an unsampled request only sends the
+    unsampled ``traceparent`` on.
+
+    For every call the instrumentation builds the span's attributes from the URL, starts a
+    span and switches the context before the sampler's decision shows: about 125 µs of
+    CPU a call here, unsampled or not, four times a request for a case with OASys and
+    CRC fields. Downstream services still get the trace id, so their logs join ours.
+    """
+
+    def _instrument(self, **kwargs: Any) -> None:
+        provider = kwargs.get("tracer_provider")
+
+        def instrumented_init(
+            wrapped: Callable[..., None], _instance: Any, args: Any, init: dict[str, Any]
+        ) -> None:
+            config = create_trace_config(tracer_provider=provider)
+            _skip_unsampled(config)
+            config._is_instrumented_by_opentelemetry = True  # type: ignore[attr-defined]
+            init["trace_configs"] = [*(init.get("trace_configs") or ()), config]
+            wrapped(*args, **init)
+
+        wrapt.wrap_function_wrapper(aiohttp.ClientSession, "__init__", instrumented_init)
+
+
+def _skip_unsampled(config: aiohttp.TraceConfig) -> None:
+    """Puts a gate before the instrumentation's request-start hook; its end and failure
+    hooks already do nothing for a call that started no span."""
+    (start,) = config.on_request_start
+
+    async def on_request_start(session: Any, ctx: Any, params: Any) -> None:
+        if _in_unsampled_trace():
+            propagate.inject(params.headers)
+            return
+        await start(session, ctx, params)
+
+    config.on_request_start.clear()
+    config.on_request_start.append(on_request_start)

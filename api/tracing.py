@@ -23,7 +23,6 @@ import os
 from pathlib import Path
 
 from opentelemetry import trace
-from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
@@ -35,7 +34,12 @@ from starlette.types import ASGIApp
 
 from api.settings import Settings, SettingsError
 from api.span_export import JsonLinesSpans, ScrubbedSpans
-from api.trace_sampling import PresetTraceIds, SampleFirst, UnsampledSkippingAsyncPG
+from api.trace_sampling import (
+    PresetTraceIds,
+    SampleFirst,
+    UnsampledSkippingAioHttp,
+    UnsampledSkippingAsyncPG,
+)
 
 EXPORTERS = ("none", "otlp", "jsonl")
 UNTRACED_PATHS = "/health,/ready,/metrics"
@@ -77,7 +81,7 @@ def configure_tracing(settings: Settings) -> TracerProvider | None:
     provider.add_span_processor(BatchSpanProcessor(ScrubbedSpans(_exporter(settings))))
     trace.set_tracer_provider(provider)
     UnsampledSkippingAsyncPG().instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
-    AioHttpClientInstrumentor().instrument(tracer_provider=provider)
+    UnsampledSkippingAioHttp().instrument(tracer_provider=provider)
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     _configured.append(provider)
     return provider

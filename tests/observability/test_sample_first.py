@@ -1,5 +1,5 @@
 """A new request's trace is sampled once, before the ASGI instrumentation runs; statements
-of an unsampled request skip the asyncpg instrumentation.
+and HTTP calls of an unsampled request skip the asyncpg and aiohttp instrumentations.
 
 The app behind the middleware is a few lines, the statements go to the session's real
 PostgreSQL, and the spans go to memory.
@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import asyncpg
 import httpx
+from aiohttp import web
 from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
@@ -28,7 +30,13 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.trace_sampling import PresetTraceIds, SampleFirst, UnsampledSkippingAsyncPG
+from api.trace_sampling import (
+    PresetTraceIds,
+    SampleFirst,
+    UnsampledSkippingAioHttp,
+    UnsampledSkippingAsyncPG,
+)
+from sandbox.postgres import free_port
 
 KEPT = 0x1
 """A trace id a ratio of one half keeps (its low 64 bits are under the bound)."""
@@ -145,8 +153,8 @@ async def test_statements_of_unsampled_requests_start_no_span_and_sampled_ones_d
     provider = TracerProvider(sampler=sampler)
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("test")
-    instrumentor = UnsampledSkippingAsyncPG()
-    instrumentor.instrument(tracer_provider=provider)  # type: ignore[no-untyped-call]
+    instrumentor = UnsampledSkippingAsyncPG()  # type: ignore[no-untyped-call]
+    instrumentor.instrument(tracer_provider=provider)
     try:
         connection = await asyncpg.connect(dsn)
         try:
@@ -160,10 +168,52 @@ async def test_statements_of_unsampled_requests_start_no_span_and_sampled_ones_d
         finally:
             await connection.close()
     finally:
-        instrumentor.uninstrument()  # type: ignore[no-untyped-call]
+        instrumentor.uninstrument()
     statement, request = exporter.get_finished_spans()
     assert statement.attributes is not None
     assert statement.attributes["db.statement"] == "SELECT 2"
     assert statement.parent is not None
     assert request.context is not None
     assert statement.parent.span_id == request.context.span_id
+
+
+async def test_calls_of_unsampled_requests_send_the_trace_on_but_start_no_span() -> None:
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(text=request.headers.get("traceparent", ""))
+
+    app = web.Application()
+    app.router.add_get("/", echo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    exporter = InMemorySpanExporter()
+    sampler = CountingSampler()
+    provider = TracerProvider(sampler=sampler)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    instrumentor = UnsampledSkippingAioHttp()
+    instrumentor.instrument(tracer_provider=provider)
+    try:
+        async with aiohttp.ClientSession() as session:
+            unsampled = SpanContext(DROPPED, 7, is_remote=False, trace_flags=TraceFlags(0))
+            with trace.use_span(NonRecordingSpan(unsampled)):
+                async with session.get(f"http://127.0.0.1:{port}/") as response:
+                    sent_unsampled = await response.text()
+            assert sampler.asked == 0  # no span was even begun
+            assert exporter.get_finished_spans() == ()
+            with provider.get_tracer("test").start_as_current_span("request") as request:
+                async with session.get(f"http://127.0.0.1:{port}/") as response:
+                    sent_sampled = await response.text()
+    finally:
+        instrumentor.uninstrument()
+        await runner.cleanup()
+    assert sent_unsampled == f"00-{DROPPED:032x}-{7:016x}-00"
+    (call, _request) = exporter.get_finished_spans()
+    assert call.parent is not None
+    assert call.parent.span_id == request.get_span_context().span_id
+    assert call.context is not None
+    trace_id = request.get_span_context().trace_id
+    version, sent_trace, sent_parent, flags = sent_sampled.split("-")
+    parent = call.context.span_id
+    assert (version, sent_trace, sent_parent) == ("00", f"{trace_id:032x}", f"{parent:016x}")
+    assert int(flags, 16) & 1  # sampled
