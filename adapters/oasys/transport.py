@@ -8,14 +8,27 @@ contract never changes under a running server.
 
 from __future__ import annotations
 
-import requests
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from lxml import etree
-from requests.structures import CaseInsensitiveDict
 from zeep.exceptions import TransportError
 from zeep.transports import Transport
 from zeep.wsdl.utils import etree_to_string
 
-from adapters.http import HttpClient
+from adapters.http import HttpClient, HttpResponse
+
+
+@dataclass(frozen=True, slots=True)
+class SoapReply:
+    """A reply as zeep reads one (status, headers, body, encoding): what its fault
+    handling needs, without the cookie jar and hooks of the ``requests.Response`` zeep's
+    own transports build."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    encoding: str | None = None
 
 
 class HttpTransport(Transport):
@@ -31,17 +44,12 @@ class HttpTransport(Transport):
 
     async def post_xml(
         self, address: str, envelope: etree._Element, headers: dict[str, str]
-    ) -> requests.Response:
+    ) -> SoapReply:
         """Post ``envelope`` and hand zeep the response in the shape it parses."""
-        answer = await self.http.request(
+        answer: HttpResponse = await self.http.request(
             "POST",
             address,
             content=etree_to_string(envelope),  # type: ignore[no-untyped-call]
             headers=headers,
         )
-        response = requests.Response()
-        response._content = answer.content
-        response.status_code = answer.status_code
-        response.headers = CaseInsensitiveDict(answer.headers)
-        response.encoding = None
-        return response
+        return SoapReply(answer.status_code, answer.headers, answer.content)
