@@ -46,8 +46,12 @@ class HttpClient:
         max_connections: int,
         connect_timeout: float | None = None,
         base_url: str = "",
+        trust_env: bool = False,
     ) -> None:
+        """``trust_env``: take proxies (``HTTP(S)_PROXY``, ``NO_PROXY``) and ``.netrc``
+        credentials from the environment."""
         self.base_url = base_url.rstrip("/")
+        self._trust_env = trust_env
         self._timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
@@ -100,6 +104,6 @@ class HttpClient:
             self._session = aiohttp.ClientSession(
                 timeout=self._timeout,
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
-                trust_env=False,
+                trust_env=self._trust_env,
             )
         return self._session

@@ -69,7 +69,10 @@ class OasysClient:
     ) -> OasysClient:
         """Build a client for the service at ``url`` (e.g. ``settings.oasys_url``)."""
         http = HttpClient(
-            timeout=timeout, connect_timeout=min(timeout, 2.0), max_connections=concurrency
+            timeout=timeout,
+            connect_timeout=min(timeout, 2.0),
+            max_connections=concurrency,
+            trust_env=True,  # as before: OASys may sit behind the environment's proxy
         )
         try:
             service = await asyncio.to_thread(_service_proxy, http, url)
