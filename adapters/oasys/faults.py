@@ -27,6 +27,8 @@ from adapters.http import HttpFailure, HttpTimeout
 from adapters.oasys.replies import MalformedReply
 
 SOURCE = "oasys"
+_UNAVAILABLE = (HttpFailure, MalformedReply, TransportError, ZeepError, etree.LxmlError)
+"""Failures that say OASys could not give a usable answer (below, or off, the contract)."""
 
 
 class OffenderNotFound(Exception):
@@ -45,9 +47,7 @@ def translate(error: Exception) -> Exception:
         return _fault(error)
     if isinstance(error, HttpTimeout):
         return BackendTimeout(SOURCE, f"{SOURCE}: timed out")
-    if isinstance(error, HttpFailure | MalformedReply | TransportError | ZeepError):
-        return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
-    if isinstance(error, etree.LxmlError):
+    if isinstance(error, _UNAVAILABLE):
         return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
     return error
 
