@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from sandbox.latency import answer_after
 
 _HANG_LIMIT_SECONDS = 60.0
 
@@ -79,13 +80,9 @@ class FaultState:
             waited += 0.05
 
     async def delay(self, arrived: float) -> None:
-        """Sleep until the injected latency has passed since the request ``arrived``
-        (``time.monotonic()``). The stand-in's own work counts towards it, as a real
-        backend's does towards its answer time: at 50 ms the answer leaves 50 ms after the
-        request came in, however many calls the stand-in is serving at once."""
-        remaining = self.latency_ms / 1000 - (time.monotonic() - arrived)
-        if remaining > 0:
-            await asyncio.sleep(remaining)
+        """Wait until the injected latency has passed since the request ``arrived``
+        (``sandbox.latency``)."""
+        await answer_after(self.latency_ms, arrived)
 
     def take_rate_limit(self) -> int | None:
         """Retry-After seconds if this request is one of the next N to be refused with 429."""

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from sandbox.latency import answer_after
 from sandbox.oasys import soap
 from sandbox.oasys.dataset import OasysDataset
 from sandbox.traceparents import TraceparentLog
@@ -141,16 +142,13 @@ def create_oasys_app(dataset: OasysDataset, *, faults: FaultConfig | None = None
 
 async def _answer(state: OasysState, operation: str, crn: str, arrived: float) -> Response:
     """The answer, sent once the injected latency has passed since the request ``arrived``
-    (``time.monotonic()``): the stand-in's own work counts towards it, as a real service's
-    does towards its answer time."""
+    (``sandbox.latency``)."""
     faults = state.faults
     if faults.hang:
         await state.released.wait()
         faults = state.faults
     response = _outcome(state, faults, operation, crn)
-    remaining = faults.latency_ms / 1000 - (time.monotonic() - arrived)
-    if remaining > 0:
-        await asyncio.sleep(remaining)
+    await answer_after(faults.latency_ms, arrived)
     return response
 
 
