@@ -28,7 +28,7 @@ from typing import Any
 
 import aiohttp
 import wrapt
-from opentelemetry import context, propagate, trace
+from opentelemetry import context, propagate
 from opentelemetry.instrumentation.aiohttp_client import (
     AioHttpClientInstrumentor,
     create_trace_config,
@@ -38,6 +38,8 @@ from opentelemetry.sdk.trace.id_generator import IdGenerator, RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import Decision, Sampler
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, set_span_in_context
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from adapters.spans import in_unsampled_trace, unsampled_request
 
 _preset: ContextVar[list[int] | None] = ContextVar("casegraph_preset_trace_id", default=None)
 """The trace id ``SampleFirst`` chose for the request span about to start (taken once)."""
@@ -95,15 +97,10 @@ class SampleFirst:
         )
         token = context.attach(set_span_in_context(NonRecordingSpan(unsampled)))
         try:
-            await self._app(scope, receive, send)
+            with unsampled_request():
+                await self._app(scope, receive, send)
         finally:
             context.detach(token)
-
-
-def _in_unsampled_trace() -> bool:
-    """True inside a trace that is not sampled: a child span could never be recorded."""
-    span_context = trace.get_current_span().get_span_context()
-    return span_context.is_valid and not span_context.trace_flags.sampled
 
 
 class UnsampledSkippingAsyncPG(AsyncPGInstrumentor):
@@ -139,7 +136,7 @@ def _unless_unsampled(
 ) -> Coroutine[Any, Any, Any]:
     """The statement itself inside an unsampled trace, else the instrumentation's wrapper
     (``traced``) around it; ``call`` is the wrapped call's instance, args and kwargs."""
-    if _in_unsampled_trace():
+    if in_unsampled_trace():
         _instance, args, kwargs = call
         return func(*args, **kwargs)  # type: ignore[no-any-return]
     return traced(func, *call)
@@ -176,7 +173,7 @@ def _skip_unsampled(config: aiohttp.TraceConfig) -> None:
     (start,) = config.on_request_start
 
     async def on_request_start(session: Any, ctx: Any, params: Any) -> None:
-        if _in_unsampled_trace():
+        if in_unsampled_trace():
             propagate.inject(params.headers)
             return
         await start(session, ctx, params)

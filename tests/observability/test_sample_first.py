@@ -8,6 +8,7 @@ PostgreSQL, and the spans go to memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import Any
 
 import aiohttp
@@ -30,6 +31,7 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters.spans import in_unsampled_trace, span
 from api.trace_sampling import (
     PresetTraceIds,
     SampleFirst,
@@ -66,8 +68,10 @@ async def current_trace(scope: Scope, receive: Receive, send: Send) -> None:
     await JSONResponse(body)(scope, receive, send)
 
 
-def traced_app(gate_ids: IdGenerator) -> tuple[ASGIApp, InMemorySpanExporter]:
-    """The middleware over ``current_trace``, sampling half the traces, as configured."""
+def traced_app(
+    gate_ids: IdGenerator, inner: ASGIApp = current_trace
+) -> tuple[ASGIApp, InMemorySpanExporter]:
+    """The middleware over ``inner``, sampling half the traces, as configured."""
     exporter = InMemorySpanExporter()
     half = TraceIdRatioBased(0.5)
     provider = TracerProvider(sampler=ParentBased(half), id_generator=PresetTraceIds())
@@ -77,7 +81,7 @@ def traced_app(gate_ids: IdGenerator) -> tuple[ASGIApp, InMemorySpanExporter]:
         return OpenTelemetryMiddleware(app, tracer_provider=provider, exclude_spans=["send"])
 
     gate = SampleFirst(
-        current_trace,
+        inner,
         instrument=instrument,
         sampler=half,
         ids=gate_ids,
@@ -110,6 +114,37 @@ async def test_an_unchosen_request_skips_the_instrumentation_but_keeps_a_trace_i
     app, exporter = traced_app(FixedIds(DROPPED))
     seen = await ask(app)
     assert seen == {"traceId": DROPPED, "recording": False}
+    assert exporter.get_finished_spans() == ()
+
+
+async def test_the_work_below_an_unchosen_request_knows_it_is_unsampled() -> None:
+    seen: list[tuple[bool, bool]] = []
+
+    async def below(scope: Scope, receive: Receive, send: Send) -> None:
+        own_span = span("load cases", {"keys": 1})
+        seen.append((in_unsampled_trace(), isinstance(own_span, nullcontext)))
+        await JSONResponse({})(scope, receive, send)
+
+    app, exporter = traced_app(FixedIds(DROPPED, KEPT), below)
+    await ask(app)
+    await ask(app)
+    assert seen == [(True, True), (False, False)]
+    assert not in_unsampled_trace()  # the mark ends with the request
+    (request,) = exporter.get_finished_spans()
+    assert request.context is not None
+    assert request.context.trace_id == KEPT
+
+
+async def test_a_callers_unsampled_traceparent_is_unsampled_below_it_too() -> None:
+    seen: list[bool] = []
+
+    async def below(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(in_unsampled_trace())
+        await JSONResponse({})(scope, receive, send)
+
+    app, exporter = traced_app(FixedIds(), below)
+    await ask(app, traceparent=f"00-{'ab' * 16}-{'cd' * 8}-00")
+    assert seen == [True]
     assert exporter.get_finished_spans() == ()
 
 
