@@ -27,7 +27,7 @@ from adapters.http import HttpFailure, HttpTimeout
 from adapters.oasys.replies import MalformedReply
 
 SOURCE = "oasys"
-_UNAVAILABLE = (HttpFailure, MalformedReply, TransportError, ZeepError, etree.LxmlError)
+_UNAVAILABLE = (MalformedReply, TransportError, ZeepError, etree.LxmlError)
 """Failures that say OASys could not give a usable answer (below, or off, the contract)."""
 
 
@@ -47,6 +47,8 @@ def translate(error: Exception) -> Exception:
         return _fault(error)
     if isinstance(error, HttpTimeout):
         return BackendTimeout(SOURCE, f"{SOURCE}: timed out")
+    if isinstance(error, HttpFailure):  # its message names the failure below HTTP
+        return BackendUnavailable(SOURCE, f"{SOURCE}: {error}")
     if isinstance(error, _UNAVAILABLE):
         return BackendUnavailable(SOURCE, f"{SOURCE}: {type(error).__name__}")
     return error

@@ -111,6 +111,7 @@ async def test_refused_connection_is_unavailable(make_client: ClientFactory) -> 
     with pytest.raises(BackendUnavailable) as caught:
         await client.risk_of_serious_harm("X100003")
     assert not isinstance(caught.value, BackendTimeout)
+    assert str(caught.value) == "oasys: ClientConnectorError"  # what failed, for the logs
 
 
 async def test_breaker_opens_then_half_opens_and_closes(
